@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("voronka.core.urls")),
+    path("", include("voronka.contacts.urls")),
+    path("", include("voronka.sales.urls")),
+    path("", include("voronka.activities.urls")),
+    path("accounts/", include("voronka.accounts.urls")),
+    path("api/v1/", include("voronka.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "voronka.core.views.error_403"
+handler404 = "voronka.core.views.error_404"
+handler500 = "voronka.core.views.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,233 @@
+"""The one place that decides who may see and change what.
+
+Every list, detail page, search, autocomplete, export and API call turns a request's ids into
+records through these functions; no view calls `Model.objects.get(pk=...)` on an id it was given.
+
+A role grants, per entity (companies, contacts, deals, activities) and action (view, change,
+delete), a scope: own records, the records of the user's team, of the team and its sub-teams,
+or all. Administrators have every right. Rules are read once per request and kept on the user
+object, so checking many records costs no extra queries.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .models import Action, Entity, RolePermission, Scope, Team, User
+
+M = TypeVar("M", bound=models.Model)
+
+_CACHE_ATTR = "_voronka_access"
+
+
+def _cache(user) -> dict:
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    return cache
+
+
+def forget(user) -> None:
+    """Drop what was cached on this user object (after their role or team changed)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def is_admin(user) -> bool:
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cache = _cache(user)
+    if "is_admin" not in cache:
+        cache["is_admin"] = bool(user.role_id and user.role.is_admin)
+    return cache["is_admin"]
+
+
+def can_configure(user) -> bool:
+    """Pipelines, stages, lists of values: administrators only."""
+    return is_admin(user)
+
+
+def scope(user, entity: str, action: str) -> str:
+    if not user or not user.is_authenticated or not user.is_active:
+        return Scope.NONE
+    if is_admin(user):
+        return Scope.ALL
+    cache = _cache(user)
+    if "rules" not in cache:
+        rules = {}
+        if user.role_id:
+            for entity_, action_, scope_ in RolePermission.objects.filter(
+                role_id=user.role_id
+            ).values_list("entity", "action", "scope"):
+                rules[(entity_, action_)] = scope_
+        cache["rules"] = rules
+    return cache["rules"].get((entity, action), Scope.OWN)
+
+
+def team_ids_below(team_id: int) -> set[int]:
+    """A team and all the teams under it."""
+    return _team_ids_below(team_id)
+
+
+def _team_ids_below(team_id: int) -> set[int]:
+    parents = dict(Team.objects.values_list("id", "parent_id"))
+    found = {team_id}
+    changed = True
+    while changed:
+        changed = False
+        for child, parent in parents.items():
+            if parent in found and child not in found:
+                found.add(child)
+                changed = True
+    return found
+
+
+def owner_ids(user, scope_: str) -> frozenset[int] | None:
+    """Ids of the users whose records a scope covers; None means everyone's."""
+    if scope_ == Scope.ALL:
+        return None
+    if scope_ == Scope.NONE:
+        return frozenset()
+    cache = _cache(user)
+    key = ("owners", scope_)
+    if key not in cache:
+        if scope_ == Scope.OWN or not user.team_id:
+            ids = {user.pk}
+        elif scope_ == Scope.TEAM:
+            ids = set(User.objects.filter(team_id=user.team_id).values_list("id", flat=True))
+        else:
+            teams = _team_ids_below(user.team_id)
+            ids = set(User.objects.filter(team_id__in=teams).values_list("id", flat=True))
+        ids.add(user.pk)
+        cache[key] = frozenset(ids)
+    return cache[key]
+
+
+def entity_of(model_or_obj) -> str:
+    entity = getattr(model_or_obj, "access_entity", None)
+    if entity is None:
+        raise TypeError(f"{model_or_obj!r} is not an owned record with an access_entity")
+    return entity
+
+
+def _filter(user, queryset: models.QuerySet, action: str) -> models.QuerySet:
+    ids = owner_ids(user, scope(user, entity_of(queryset.model), action))
+    if ids is None:
+        return queryset
+    if not ids:
+        return queryset.none()
+    return queryset.filter(owner_id__in=sorted(ids))
+
+
+def visible(user, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The records of a queryset this user may see."""
+    return _filter(user, queryset, Action.VIEW)
+
+
+def changeable(user, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    return _filter(user, queryset, Action.CHANGE)
+
+
+def can(user, action: str, obj) -> bool:
+    ids = owner_ids(user, scope(user, entity_of(obj), action))
+    return ids is None or obj.owner_id in ids
+
+
+def can_view(user, obj) -> bool:
+    return can(user, Action.VIEW, obj)
+
+
+def can_change(user, obj) -> bool:
+    return can(user, Action.CHANGE, obj)
+
+
+def can_delete(user, obj) -> bool:
+    return can(user, Action.DELETE, obj)
+
+
+def can_create(user, entity: str) -> bool:
+    return scope(user, entity, Action.CHANGE) != Scope.NONE
+
+
+def get_visible(user, queryset: models.QuerySet[M] | type[M], pk) -> M:
+    """The record with this id if the user may see it; 404 otherwise (even if it exists)."""
+    if isinstance(queryset, type):
+        queryset = queryset.objects.all()
+    try:
+        return visible(user, queryset).get(pk=int(pk))
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such record, or you have no access to it.")) from None
+
+
+def require(user, action: str, obj) -> None:
+    """Refuse (403) an action on a record the user can see but may not change or delete."""
+    if not can(user, action, obj):
+        if action == Action.DELETE:
+            raise PermissionDenied(_("You may not delete this record."))
+        raise PermissionDenied(_("You may not change this record."))
+
+
+def get_changeable(user, queryset: models.QuerySet[M] | type[M], pk) -> M:
+    obj = get_visible(user, queryset, pk)
+    require(user, Action.CHANGE, obj)
+    return obj
+
+
+def get_deletable(user, queryset: models.QuerySet[M] | type[M], pk) -> M:
+    obj = get_visible(user, queryset, pk)
+    require(user, Action.DELETE, obj)
+    return obj
+
+
+def assignable_owners(user, entity: str) -> models.QuerySet[User]:
+    """Users this user may make the owner of a record: within their change scope."""
+    users = User.objects.filter(is_active=True)
+    ids = owner_ids(user, scope(user, entity, Action.CHANGE))
+    if ids is None:
+        return users
+    return users.filter(pk__in=sorted(ids))
+
+
+def can_assign(user, entity: str, owner) -> bool:
+    ids = owner_ids(user, scope(user, entity, Action.CHANGE))
+    return owner is not None and owner.is_active and (ids is None or owner.pk in ids)
+
+
+def colleagues(user, entity: str) -> models.QuerySet[User]:
+    """Users whose records this user may see: the choices of an "owner" filter."""
+    users = User.objects.all()
+    ids = owner_ids(user, scope(user, entity, Action.VIEW))
+    if ids is None:
+        return users
+    return users.filter(pk__in=sorted(ids))
+
+
+__all__ = [
+    "Action",
+    "Entity",
+    "Scope",
+    "assignable_owners",
+    "can",
+    "can_assign",
+    "can_change",
+    "can_configure",
+    "can_create",
+    "can_delete",
+    "can_view",
+    "changeable",
+    "colleagues",
+    "get_changeable",
+    "get_deletable",
+    "get_visible",
+    "is_admin",
+    "require",
+    "visible",
+]

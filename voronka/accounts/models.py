@@ -1,0 +1,203 @@
+"""Users, teams and roles: who works in the CRM and what each of them may see and change."""
+
+import hashlib
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+def default_language() -> str:
+    return settings.LANGUAGE_CODE
+
+
+def default_timezone() -> str:
+    return settings.TIME_ZONE
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [("UTC", "UTC")] + [
+        (name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name
+    ]
+
+
+class Team(models.Model):
+    """A sales team. Teams nest: a head of a team sees the records of its sub-teams too."""
+
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=150)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent team"),
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Scope(models.TextChoices):
+    NONE = "none", _("nothing")
+    OWN = "own", _("own records")
+    TEAM = "team", _("records of the own team")
+    SUBTREE = "subtree", _("records of the team and its sub-teams")
+    ALL = "all", _("all records")
+
+
+class Entity(models.TextChoices):
+    COMPANY = "company", _("companies")
+    CONTACT = "contact", _("contacts")
+    DEAL = "deal", _("deals")
+    ACTIVITY = "activity", _("activities")
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("view")
+    CHANGE = "change", _("change")
+    DELETE = "delete", _("delete")
+
+
+class Role(models.Model):
+    """A set of access rules. Administrators see and change everything."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=150)
+    is_admin = models.BooleanField(
+        _("administrator"),
+        default=False,
+        help_text=_("Sees and changes every record and configures the CRM."),
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RolePermission(models.Model):
+    """Which records of an entity a role may view, change or delete. A missing rule means own."""
+
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="permissions", verbose_name=_("role")
+    )
+    entity = models.CharField(_("entity"), max_length=20, choices=Entity.choices)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+
+    class Meta:
+        verbose_name = _("role permission")
+        verbose_name_plural = _("role permissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "entity", "action"], name="unique_role_entity_action"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(role)s: %(action)s — %(entity)s") % {
+            "role": self.role,
+            "action": self.get_action_display(),
+            "entity": self.get_entity_display(),
+        }
+
+
+class User(AbstractUser):
+    middle_name = models.CharField(_("middle name"), max_length=150, blank=True)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("team"),
+    )
+    role = models.ForeignKey(
+        Role,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("role"),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=default_language
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, choices=timezone_choices, default=default_timezone
+    )
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        full = " ".join(p for p in (self.first_name, self.last_name) if p)
+        return full or self.username
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def for_key(self, key: str):
+        return self.filter(key_hash=_hash_key(key), revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A key for the REST API. Only its hash is stored; the key is shown once, when created."""
+
+    KEY_PREFIX = "vk_"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(_("key starts with"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+        key = cls.KEY_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=_hash_key(key), hint=key[:10])
+        return token, key

@@ -1,0 +1,42 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from voronka.accounts.models import Entity
+from voronka.core.filters import DayFromFilter, DayToFilter, OwnerFilter, RecordFilterSet
+
+from .models import Activity, ActivityKind
+
+
+class ActivityFilter(RecordFilterSet):
+    kind = django_filters.ChoiceFilter(
+        choices=ActivityKind.choices, label=_("Kind"), empty_label=_("Any kind")
+    )
+    done = django_filters.BooleanFilter(field_name="done", lookup_expr="is", label=_("Done"))
+    owner = OwnerFilter(entity=Entity.ACTIVITY)
+    company = django_filters.NumberFilter(field_name="company_id", label=_("Company"))
+    contact = django_filters.NumberFilter(field_name="contact_id", label=_("Contact"))
+    deal = django_filters.NumberFilter(field_name="deal_id", label=_("Deal"))
+    due_from = DayFromFilter(field_name="due_at", label=_("Due from"))
+    due_to = DayToFilter(field_name="due_at", label=_("Due to"))
+
+    sort_fields = {
+        "due": ["due_at"],
+        "subject": ["subject"],
+        "kind": ["kind", "done", "due_at"],  # open ones first within a kind
+        "owner": ["owner_id", "done", "due_at"],  # grouped by owner, open first
+        "created": ["created_at"],
+    }
+
+    class Meta:
+        model = Activity
+        fields = [
+            "search",
+            "kind",
+            "done",
+            "owner",
+            "company",
+            "contact",
+            "deal",
+            "due_from",
+            "due_to",
+        ]

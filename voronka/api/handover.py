@@ -1,0 +1,71 @@
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+
+from voronka.accounts import access
+from voronka.accounts.models import Entity, User
+from voronka.contacts.handover import handover
+from voronka.contacts.models import Company
+
+
+class HandoverSerializer(serializers.Serializer):
+    to_user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    from_user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        required=False,
+        help_text="Hand over everything of this manager…",
+    )
+    companies = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="…or only these companies (with their contacts, open deals and activities).",
+    )
+
+    def validate(self, data):
+        if bool(data.get("from_user")) == bool(data.get("companies")):
+            raise serializers.ValidationError(
+                "Give either from_user (everything of a manager) or companies (chosen ones)."
+            )
+        return data
+
+
+class MovedSerializer(serializers.Serializer):
+    companies = serializers.IntegerField()
+    contacts = serializers.IntegerField()
+    deals = serializers.IntegerField()
+    activities = serializers.IntegerField()
+    summary = serializers.CharField()
+
+
+class HandoverViewSet(viewsets.ViewSet):
+    """Hand clients over to another manager (heads of sales and administrators)."""
+
+    @extend_schema(request=HandoverSerializer, responses=MovedSerializer)
+    def create(self, request):
+        scope = access.scope(request.user, Entity.COMPANY, access.Action.CHANGE)
+        if scope in (access.Scope.OWN, access.Scope.NONE):
+            raise PermissionDenied("Only a head of sales or an administrator hands clients over.")
+        serializer = HandoverSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        companies = None
+        if data.get("companies"):
+            companies = access.visible(
+                request.user, Company.objects.filter(pk__in=data["companies"])
+            )
+        moved = handover(
+            actor=request.user,
+            to_user=data["to_user"],
+            from_user=data.get("from_user"),
+            companies=companies,
+        )
+        return Response(
+            {
+                "companies": moved.companies,
+                "contacts": moved.contacts,
+                "deals": moved.deals,
+                "activities": moved.activities,
+                "summary": moved.sentence(),
+            }
+        )

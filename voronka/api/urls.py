@@ -1,0 +1,33 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from .activities import ActivityViewSet
+from .companies import CompanyViewSet
+from .contacts import ContactViewSet
+from .deals import DealViewSet
+from .handover import HandoverViewSet
+from .pipelines import LeadSourceViewSet, LostReasonViewSet, PipelineViewSet, StageViewSet
+from .rates import ExchangeRateViewSet
+from .stream import StreamViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("companies", CompanyViewSet, basename="company")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("deals", DealViewSet, basename="deal")
+router.register("pipelines", PipelineViewSet, basename="pipeline")
+router.register("stages", StageViewSet, basename="stage")
+router.register("lead-sources", LeadSourceViewSet, basename="lead-source")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("lost-reasons", LostReasonViewSet, basename="lost-reason")
+router.register("stream", StreamViewSet, basename="stream")
+router.register("handover", HandoverViewSet, basename="handover")
+router.register("exchange-rates", ExchangeRateViewSet, basename="exchange-rate")
+
+urlpatterns = [
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

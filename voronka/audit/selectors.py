@@ -1,0 +1,157 @@
+"""Reading history, the activity stream and recent views, through the access layer."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from voronka.accounts import access
+from voronka.accounts.models import Action, Entity, User
+from voronka.core.phones import format_phone
+
+from .models import HistoryEntry, RecentView, StreamEvent
+
+MODELS = {
+    Entity.COMPANY: "contacts.Company",
+    Entity.CONTACT: "contacts.Contact",
+    Entity.DEAL: "sales.Deal",
+    Entity.ACTIVITY: "activities.Activity",
+}
+
+URL_NAMES = {
+    Entity.COMPANY: "contacts:company-detail",
+    Entity.CONTACT: "contacts:contact-detail",
+    Entity.DEAL: "sales:deal-detail",
+    Entity.ACTIVITY: "activities:activity-detail",
+}
+
+
+def model_of(entity: str) -> type[models.Model]:
+    return apps.get_model(MODELS[entity])
+
+
+@dataclass
+class HistoryRow:
+    field: str
+    label: str
+    old: str
+    new: str
+    actor: str
+    username: str
+    changed_at: datetime.datetime
+    batch: str
+
+
+def display_value(field: models.Field, value, label: str = "") -> str:
+    """A stored raw value as the reader should see it, in their language."""
+    if label:
+        return label
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DecimalField):
+        try:
+            return number_format(Decimal(str(value)), decimal_pos=2, force_grouping=True)
+        except InvalidOperation:
+            return str(value)
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        day = parse_date(value[:10])
+        return date_format(day, "SHORT_DATE_FORMAT") if day else value
+    if isinstance(value, list):
+        if field.name == "phones":
+            return ", ".join(format_phone(v) for v in value)
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def history(*, entity: str, object_id: int, limit: int = 200) -> list[HistoryRow]:
+    """A record's change history, newest first; one edit's fields in their listed order."""
+    model = model_of(entity)
+    entries = (
+        HistoryEntry.objects.filter(entity=entity, object_id=object_id)
+        .select_related("actor")
+        .order_by("-changed_at", "batch", "position")[:limit]
+    )
+    rows = []
+    for entry in entries:
+        try:
+            field = model._meta.get_field(entry.field)
+        except Exception:  # a field removed since: still show what was recorded
+            field = models.CharField(name=entry.field)
+            field.verbose_name = entry.field
+        rows.append(
+            HistoryRow(
+                field=entry.field,
+                label=capfirst(str(field.verbose_name)),
+                old=display_value(field, entry.old_value, entry.old_label),
+                new=display_value(field, entry.new_value, entry.new_label),
+                actor=entry.actor.display_name if entry.actor else _("system"),
+                username=entry.actor.username if entry.actor else "",
+                changed_at=entry.changed_at,
+                batch=str(entry.batch),
+            )
+        )
+    return rows
+
+
+def _visible_events(user: User) -> Q | None:
+    """The events about records this user may see; None means all of them."""
+    if access.is_admin(user):
+        return None
+    condition = Q(pk__in=[])
+    for entity in MODELS:
+        ids = access.owner_ids(user, access.scope(user, entity, Action.VIEW))
+        if ids is None:
+            condition |= Q(entity=entity)
+        elif ids:
+            condition |= Q(entity=entity, owner_id__in=sorted(ids))
+    return condition
+
+
+class StreamScope:
+    MINE = "mine"
+    TEAM = "team"
+    ALL = "all"
+
+
+def stream(
+    *,
+    user: User,
+    scope: str = StreamScope.ALL,
+    entity: str | None = None,
+    object_id: int | None = None,
+    limit: int = 20,
+) -> QuerySet[StreamEvent]:
+    """Stream events this user may see: theirs, their team's, or everything visible; or the
+    events of one record (a company's include those of its deals)."""
+    events = StreamEvent.objects.select_related("actor")
+    visible = _visible_events(user)
+    if visible is not None:
+        events = events.filter(visible)
+    if entity is not None:
+        about = Q(entity=entity, object_id=object_id)
+        if entity == Entity.COMPANY:
+            about |= Q(company_id=object_id)
+        events = events.filter(about)
+    elif scope == StreamScope.MINE:
+        events = events.filter(Q(owner=user) | Q(actor=user))
+    elif scope == StreamScope.TEAM:
+        team = access.owner_ids(user, access.Scope.SUBTREE if user.team_id else access.Scope.OWN)
+        events = events.filter(owner_id__in=sorted(team or [user.pk]))
+    return events.order_by("-created_at", "-id")[:limit]
+
+
+def recent_views(*, user: User, limit: int = 10) -> list[RecentView]:
+    return list(RecentView.objects.filter(user=user).order_by("-viewed_at")[:limit])

@@ -1,0 +1,216 @@
+"""Writing history, stream events and recent views. Called by the domain services, inside
+their transactions, never by signals (ARCHITECTURE.md, rule 3)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from voronka.accounts.access import entity_of
+from voronka.accounts.models import Entity, User
+
+from .models import HistoryEntry, RecentView, StreamEvent, Verb
+
+# The fields whose changes are kept, per entity, in the order one edit's entries are listed
+# (the seed's deal history reads: amount, stage, probability).
+TRACKED_FIELDS: dict[str, list[str]] = {
+    Entity.DEAL: [
+        "name",
+        "amount",
+        "currency",
+        "stage",
+        "probability",
+        "expected_close_date",
+        "pipeline",
+        "type",
+        "company",
+        "contact",
+        "owner",
+        "lead_source",
+        "lost_reason",
+        "lost_to",
+    ],
+    Entity.COMPANY: [
+        "name",
+        "is_customer",
+        "is_supplier",
+        "is_partner",
+        "is_competitor",
+        "industry",
+        "region",
+        "city",
+        "address",
+        "phones",
+        "emails",
+        "website",
+        "inn",
+        "kpp",
+        "ogrn",
+        "bin",
+        "owner",
+    ],
+    Entity.CONTACT: [
+        "last_name",
+        "first_name",
+        "middle_name",
+        "company",
+        "position",
+        "phones",
+        "emails",
+        "birthday",
+        "mailing_consent",
+        "owner",
+    ],
+}
+
+# A change of a deal's amount by at least this share is news for the stream.
+BIG_AMOUNT_CHANGE = Decimal("0.5")
+
+
+def _raw(value: Any) -> Any:
+    """A value as JSON keeps it: decimals and dates as text, links as ids."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+def _labels(model: type[models.Model], field_name: str, ids: Iterable) -> dict:
+    field = model._meta.get_field(field_name)
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    related = field.related_model
+    return {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=ids)}
+
+
+def record_changes(*, actor: User | None, record: models.Model, changes: list) -> None:
+    """Keep the tracked fields among `changes` (core.services.FieldChange) as history."""
+    entity = getattr(record, "access_entity", None)
+    tracked = TRACKED_FIELDS.get(entity)
+    if not tracked:
+        return
+    wanted = sorted(
+        (c for c in changes if c.field in tracked), key=lambda c: tracked.index(c.field)
+    )
+    if not wanted:
+        return
+    model = type(record)
+    batch, now = uuid.uuid4(), timezone.now()
+    entries = []
+    for position, change in enumerate(wanted):
+        field = model._meta.get_field(change.field)
+        old_label = new_label = ""
+        if field.is_relation:
+            labels = _labels(model, change.field, [change.old, change.new])
+            old_label = labels.get(change.old, "")
+            new_label = labels.get(change.new, "")
+        entries.append(
+            HistoryEntry(
+                entity=entity,
+                object_id=record.pk,
+                batch=batch,
+                position=position,
+                field=change.field,
+                old_value=_raw(change.old),
+                new_value=_raw(change.new),
+                old_label=old_label[:255],
+                new_label=new_label[:255],
+                actor=actor,
+                changed_at=now,
+            )
+        )
+    HistoryEntry.objects.bulk_create(entries)
+
+
+def record_event(
+    *,
+    verb: str,
+    actor: User | None,
+    record: models.Model,
+    amount: Decimal | None = None,
+    currency: str = "",
+    company: models.Model | None = None,
+    **data: Any,
+) -> StreamEvent:
+    """Put a business event about a record on the activity stream."""
+    return StreamEvent.objects.create(
+        verb=verb,
+        actor=actor,
+        entity=entity_of(record),
+        object_id=record.pk,
+        label=str(record)[:255],
+        owner_id=record.owner_id,
+        company_id=company.pk if company is not None else None,
+        company_label=str(company)[:255] if company is not None else "",
+        amount=amount,
+        currency=currency,
+        data={k: _raw(v) for k, v in data.items()},
+    )
+
+
+def is_big_amount_change(old: Decimal | None, new: Decimal | None) -> bool:
+    old, new = old or Decimal(0), new or Decimal(0)
+    if old == new:
+        return False
+    if old == 0:
+        return new > 0
+    return abs(new - old) / old >= BIG_AMOUNT_CHANGE
+
+
+def record_deal_events(*, actor: User | None, deal, changes: list, old_stage=None) -> None:
+    """The stream's news in a deal's edit: closed won or lost, reopened, a big amount change."""
+    fields = {c.field: c for c in changes}
+    common = {"amount": deal.amount, "currency": deal.currency, "company": deal.company}
+    if "stage" in fields and old_stage is not None and deal.stage.kind != old_stage.kind:
+        if deal.stage.kind == "won":
+            record_event(verb=Verb.WON, actor=actor, record=deal, **common)
+        elif deal.stage.kind == "lost":
+            record_event(
+                verb=Verb.LOST,
+                actor=actor,
+                record=deal,
+                reason=str(deal.lost_reason or ""),
+                **common,
+            )
+        elif old_stage.kind != "open":
+            record_event(verb=Verb.REOPENED, actor=actor, record=deal, **common)
+    change = fields.get("amount")
+    if change is not None and is_big_amount_change(
+        Decimal(str(change.old or 0)), Decimal(str(change.new or 0))
+    ):
+        record_event(
+            verb=Verb.AMOUNT_CHANGED,
+            actor=actor,
+            record=deal,
+            old_amount=Decimal(str(change.old or 0)),
+            **common,
+        )
+
+
+def record_view(*, user: User, record: models.Model) -> None:
+    """Remember that the user opened this record (for the top bar's recent views)."""
+    # One INSERT … ON CONFLICT DO UPDATE (SQLite and PostgreSQL alike), not a read and a write.
+    RecentView.objects.bulk_create(
+        [
+            RecentView(
+                user=user,
+                entity=entity_of(record),
+                object_id=record.pk,
+                label=str(record)[:255],
+                viewed_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "entity", "object_id"],
+        update_fields=["label", "viewed_at"],
+    )

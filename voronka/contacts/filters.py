@@ -1,0 +1,54 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from voronka.accounts.models import Entity
+from voronka.core.filters import DayFromFilter, DayToFilter, OwnerFilter, RecordFilterSet
+
+from .models import Company, CompanyKind, Contact
+
+
+class CompanyFilter(RecordFilterSet):
+    kind = django_filters.ChoiceFilter(
+        choices=CompanyKind.choices,
+        method="filter_kind",
+        label=_("Kind"),
+        empty_label=_("Any kind"),
+    )
+    owner = OwnerFilter(entity=Entity.COMPANY)
+    city = django_filters.CharFilter(field_name="city", lookup_expr="exact", label=_("City"))
+    created_from = DayFromFilter(field_name="created_at", label=_("Created from"))
+    created_to = DayToFilter(field_name="created_at", label=_("Created to"))
+
+    sort_fields = {
+        "name": ["name"],
+        "city": ["city", "name"],
+        "owner": ["owner_id", "name"],  # grouped by owner: (owner, name, id) index
+        "created": ["created_at"],
+    }
+
+    class Meta:
+        model = Company
+        fields = ["search", "kind", "owner", "city", "created_from", "created_to"]
+
+    def filter_kind(self, queryset, name, value):
+        if value in CompanyKind.values:
+            return queryset.filter(**{f"is_{value}": True})
+        return queryset
+
+
+class ContactFilter(RecordFilterSet):
+    owner = OwnerFilter(entity=Entity.CONTACT)
+    company = django_filters.NumberFilter(field_name="company_id", label=_("Company"))
+    mailing_consent = django_filters.BooleanFilter(label=_("Agrees to mailings"))
+    created_from = DayFromFilter(field_name="created_at", label=_("Created from"))
+    created_to = DayToFilter(field_name="created_at", label=_("Created to"))
+
+    sort_fields = {
+        "name": ["last_name", "first_name"],
+        "owner": ["owner_id", "last_name", "first_name"],
+        "created": ["created_at"],
+    }
+
+    class Meta:
+        model = Contact
+        fields = ["search", "owner", "company", "mailing_consent", "created_from", "created_to"]

@@ -1,0 +1,59 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from voronka.accounts.models import User
+from voronka.contacts.models import Company, Contact
+from voronka.core.search import apply_search
+from voronka.sales.models import Deal, Pipeline
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_loads_once_and_keeps_data_on_a_second_run(settings, capsys):
+    settings.DEBUG = True
+    call_command("load_demo")
+    counts = (Company.objects.count(), Contact.objects.count(), Deal.objects.count())
+    Company.objects.filter(name="ADAM & EVE HOTELS").update(city="Изменено")
+    call_command("load_demo")
+    assert (Company.objects.count(), Contact.objects.count(), Deal.objects.count()) == counts
+    assert Company.objects.get(name="ADAM & EVE HOTELS").city == "Изменено"
+    assert "already loaded" in capsys.readouterr().out
+
+
+def test_the_demo_is_the_travel_agency_of_the_seed(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    admin = User.objects.get(username="admin")
+    assert admin.check_password("admin") and admin.is_superuser
+    for login in ("gulnara", "aliya", "daniyar", "ruslan", "olga"):
+        assert User.objects.get(username=login).check_password(login)
+    assert User.objects.get(username="gulnara").role.code == "head"
+    hotel = Company.objects.get(name="ADAM & EVE HOTELS")
+    assert hotel.is_supplier and not hotel.is_customer
+    assert Company.objects.filter(name="St. Christopher's Inn-Village", is_supplier=True).exists()
+    assert Company.objects.filter(is_customer=True).count() >= 5
+    stages = list(
+        Pipeline.objects.get(name="Туры")
+        .stages.order_by("order")
+        .values_list("name", "probability", "kind")
+    )
+    assert stages == [
+        ("Разведка", 10, "open"),
+        ("Ком. предложение / Выставление счета", 65, "open"),
+        ("Сборка заказа / Счет не оплачен", 90, "open"),
+        ("Закрыто с успехом / Отсутствие претензий Клиента", 100, "won"),
+        ("Закрыто с потерей", 0, "lost"),
+    ]
+    assert set(Deal.objects.values_list("currency", flat=True)) >= {"USD", "EUR", "KZT"}
+    assert Deal.objects.filter(name__regex=r"^\d{4}/\d{2}/\d/Лондон$").exists()
+    assert apply_search(Contact.objects.all(), "турсынхан").count() == 1
+    teams = set(User.objects.filter(role__code="manager").values_list("team__name", flat=True))
+    assert teams == {"Выездной туризм", "Корпоративные клиенты"}
+
+
+def test_the_demo_refuses_to_run_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+    assert not User.objects.filter(username="admin").exists()

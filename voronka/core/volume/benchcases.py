@@ -1,0 +1,229 @@
+"""What `manage.py bench` measures: the pages and API calls people use most, on big lists.
+
+A case is a URL and a check of its response. Checks keep the benchmark honest: a fast
+empty page, a redirect to the login page or a 404 is a failure, not a good figure.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count
+from django.http import HttpResponse
+
+from voronka.accounts.models import User
+from voronka.contacts.models import Company, Contact
+from voronka.core import text
+
+SURNAME_QUERY = "иванов"  # lower case on purpose: must find "Иванов" / "Иванова"
+
+Check = Callable[[HttpResponse], tuple[int, str]]  # → (rows found, error or "")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    url: str
+    check: Check
+
+
+def _html_rows(kind: str, *, at_least: int = 1, must_contain: str = "") -> Check:
+    """Counts links to records ("/contacts/123/") in the page; zero links means a broken page."""
+    pattern = re.compile(rf'href="/{kind}/\d+/"')
+
+    def check(response: HttpResponse) -> tuple[int, str]:
+        if response.status_code != 200:
+            return 0, f"status {response.status_code}"
+        content = response.content.decode()
+        rows = len(pattern.findall(content))
+        if rows < at_least:
+            return rows, f"{rows} /{kind}/ links, expected at least {at_least}"
+        if must_contain and must_contain not in content:
+            return rows, f"{must_contain!r} not in the page"
+        return rows, ""
+
+    return check
+
+
+def _api_rows(*, name_field: str = "", must_start: str = "") -> Check:
+    """A JSON page of results, each (optionally) with a name that starts with the query."""
+
+    def check(response: HttpResponse) -> tuple[int, str]:
+        if response.status_code != 200:
+            return 0, f"status {response.status_code}"
+        results = json.loads(response.content)["results"]
+        if not results:
+            return 0, "no results"
+        if must_start:
+            wrong = [
+                r[name_field]
+                for r in results
+                if not any(w.startswith(must_start) for w in text.words(r[name_field]))
+            ]
+            if wrong:
+                return len(results), f"results that do not match: {wrong[:3]}"
+        return len(results), ""
+
+    return check
+
+
+def _csv_rows(*, must_contain: str) -> Check:
+    """A streamed CSV export: a header and at least one row holding the searched word."""
+
+    def check(response) -> tuple[int, str]:
+        if response.status_code != 200:
+            return 0, f"status {response.status_code}"
+        content = b"".join(response.streaming_content).decode("utf-8")
+        rows = content.count("\n") - 1
+        if rows < 1 or must_contain not in content:
+            return rows, f"{rows} rows, {must_contain!r} expected"
+        return rows, ""
+
+    return check
+
+
+def _first_open_stage() -> int:
+    from voronka.sales.models import Stage
+
+    return Stage.objects.filter(kind="open").order_by("order", "id").values_list("pk", flat=True)[0]
+
+
+def deepest_page() -> int:
+    """Lists count up to LIST_COUNT_LIMIT rows, so this is the last page a long list offers."""
+    limit, size = settings.VORONKA["LIST_COUNT_LIMIT"], settings.VORONKA["PAGE_SIZE"]
+    return math.ceil(limit / size)
+
+
+@dataclass
+class Subjects:
+    """The records the cases point at, chosen once so every user asks for the same thing."""
+
+    manager: User
+    company: Company
+    contact_count: int
+
+    @classmethod
+    def choose(cls, manager: User) -> Subjects:
+        # The company with the most people among those of the manager's team: a key account
+        # page is the heavy case, and everyone measured may see it.
+        team = list(User.objects.filter(team_id=manager.team_id).values_list("pk", flat=True))
+        biggest = (
+            Contact.objects.filter(company__owner_id__in=team)
+            .values("company")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()
+        )
+        if biggest is None:
+            raise LookupError("No contacts with a company in the manager's team: seed first.")
+        company = Company.objects.get(pk=biggest["company"])
+        return cls(manager=manager, company=company, contact_count=biggest["n"])
+
+
+def cases(subjects: Subjects) -> list[Case]:
+    deep = deepest_page()
+    owner = subjects.manager.pk
+    company = subjects.company
+    surname = SURNAME_QUERY.capitalize()
+    return [
+        Case("companies: first page", "/companies/", _html_rows("companies", at_least=25)),
+        Case("companies: page 100", "/companies/?page=100", _html_rows("companies", at_least=25)),
+        Case(
+            f"companies: page {deep} (deepest)",
+            f"/companies/?page={deep}",
+            _html_rows("companies", at_least=25),
+        ),
+        Case(
+            "companies: supplier in Алматы",
+            "/companies/?kind=supplier&city=Алматы",
+            _html_rows("companies"),
+        ),
+        Case("contacts: first page", "/contacts/", _html_rows("contacts", at_least=25)),
+        Case("contacts: page 100", "/contacts/?page=100", _html_rows("contacts", at_least=25)),
+        Case(
+            f"contacts: page {deep} (deepest)",
+            f"/contacts/?page={deep}",
+            _html_rows("contacts", at_least=25),
+        ),
+        Case(
+            "contacts: sort -created",
+            "/contacts/?sort=-created",
+            _html_rows("contacts", at_least=25),
+        ),
+        Case(
+            f"contacts: search {SURNAME_QUERY}",
+            f"/contacts/?search={SURNAME_QUERY}",
+            _html_rows("contacts", must_contain=surname),
+        ),
+        Case("deals: first page", "/deals/", _html_rows("deals", at_least=25)),
+        Case("deals: page 100", "/deals/?page=100", _html_rows("deals", at_least=25)),
+        Case(
+            f"deals: page {deep} (deepest)",
+            f"/deals/?page={deep}",
+            _html_rows("deals", at_least=25),
+        ),
+        Case(
+            "deals: owner + open",
+            f"/deals/?owner={owner}&status=open",
+            _html_rows("deals", at_least=25),
+        ),
+        Case("deals: sort -amount", "/deals/?sort=-amount", _html_rows("deals", at_least=25)),
+        Case("deals: sort by owner", "/deals/?sort=owner", _html_rows("deals", at_least=25)),
+        Case(
+            "deals: one stage",
+            f"/deals/?stage={_first_open_stage()}",
+            _html_rows("deals", at_least=25),
+        ),
+        Case(
+            "activities: first page",
+            "/activities/",
+            _html_rows("activities", at_least=25),
+        ),
+        Case(
+            "activities: sort by subject",
+            "/activities/?sort=subject",
+            _html_rows("activities", at_least=25),
+        ),
+        Case(
+            "activities: open calls",
+            "/activities/?kind=call&done=false",
+            _html_rows("activities", at_least=25),
+        ),
+        Case(
+            f"activities: page {deep} (deepest)",
+            f"/activities/?page={deep}",
+            _html_rows("activities", at_least=25),
+        ),
+        Case(
+            "contacts: sort by owner",
+            "/contacts/?sort=-owner",
+            _html_rows("contacts", at_least=25),
+        ),
+        Case(
+            "contacts: CSV export of a search",
+            f"/contacts/export/?search={SURNAME_QUERY}&owner={owner}",
+            _csv_rows(must_contain=surname),
+        ),
+        Case(
+            f"company detail ({subjects.contact_count} contacts)",
+            f"/companies/{company.pk}/",
+            _html_rows("contacts", must_contain=company.name),
+        ),
+        Case(
+            f"search: {SURNAME_QUERY}",
+            f"/search/?q={SURNAME_QUERY}",
+            _html_rows("contacts", must_contain=surname),
+        ),
+        Case("api: deals", "/api/v1/deals/", _api_rows()),
+        Case(f"api: deals page {deep}", f"/api/v1/deals/?page={deep}", _api_rows()),
+        Case(
+            f"api: contacts search {SURNAME_QUERY}",
+            f"/api/v1/contacts/?search={SURNAME_QUERY}",
+            _api_rows(name_field="full_name", must_start=SURNAME_QUERY),
+        ),
+    ]

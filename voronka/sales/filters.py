@@ -1,0 +1,84 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from voronka.accounts.models import Entity
+from voronka.core.filters import (
+    DayFromFilter,
+    DayToFilter,
+    OwnerFilter,
+    RecordFilterSet,
+    TeamFilter,
+)
+from voronka.core.forms import DateInput
+from voronka.core.money import currency_choices
+
+from .models import Deal, DealType, LeadSource, Pipeline, Stage, StageKind
+
+
+class DealFilter(RecordFilterSet):
+    pipeline = django_filters.ModelChoiceFilter(
+        queryset=Pipeline.objects.all(), label=_("Pipeline"), empty_label=_("Any pipeline")
+    )
+    stage = django_filters.ModelChoiceFilter(
+        queryset=Stage.objects.select_related("pipeline"),
+        label=_("Stage"),
+        empty_label=_("Any stage"),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=StageKind.choices,
+        field_name="stage__kind",
+        label=_("Status"),
+        empty_label=_("Any status"),
+    )
+    owner = OwnerFilter(entity=Entity.DEAL)
+    team = TeamFilter()
+    company = django_filters.NumberFilter(field_name="company_id", label=_("Company"))
+    contact = django_filters.NumberFilter(field_name="contact_id", label=_("Contact"))
+    type = django_filters.ChoiceFilter(
+        choices=DealType.choices, label=_("Type"), empty_label=_("Any type")
+    )
+    lead_source = django_filters.ModelChoiceFilter(
+        queryset=LeadSource.objects.all(), label=_("Lead source"), empty_label=_("Any source")
+    )
+    currency = django_filters.ChoiceFilter(
+        choices=currency_choices, label=_("Currency"), empty_label=_("Any currency")
+    )
+    close_from = django_filters.DateFilter(
+        field_name="expected_close_date",
+        lookup_expr="gte",
+        label=_("Closes from"),
+        widget=DateInput,
+    )
+    close_to = django_filters.DateFilter(
+        field_name="expected_close_date", lookup_expr="lte", label=_("Closes to"), widget=DateInput
+    )
+    created_from = DayFromFilter(field_name="created_at", label=_("Created from"))
+    created_to = DayToFilter(field_name="created_at", label=_("Created to"))
+
+    sort_fields = {
+        "name": ["name"],
+        "amount": ["amount"],
+        "close": ["expected_close_date"],
+        "owner": ["owner_id", "-created_at"],  # grouped by owner, newest first
+        "created": ["created_at"],
+    }
+
+    class Meta:
+        model = Deal
+        fields = [
+            "search",
+            "pipeline",
+            "stage",
+            "status",
+            "owner",
+            "team",
+            "company",
+            "contact",
+            "type",
+            "lead_source",
+            "currency",
+            "close_from",
+            "close_to",
+            "created_from",
+            "created_to",
+        ]

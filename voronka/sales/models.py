@@ -1,0 +1,340 @@
+"""The sales domain: pipelines of stages, lead sources and deals."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from voronka.accounts.models import Entity
+from voronka.core.models import OwnedRecord
+from voronka.core.money import currency_choices, default_currency
+from voronka.core.search import SearchTokenBase, token_indexes, tokens_for
+
+
+class Pipeline(models.Model):
+    """An ordered set of stages a deal goes through (воронка продаж)."""
+
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=150)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    strict_order = models.BooleanField(
+        _("stages in strict order"),
+        default=False,
+        help_text=_("A deal moves only to the next open stage (or closes), never skips one."),
+    )
+
+    class Meta:
+        verbose_name = _("pipeline")
+        verbose_name_plural = _("pipelines")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:pipeline-edit", args=[self.pk])
+
+    def first_open_stage(self) -> "Stage | None":
+        return self.stages.filter(kind=StageKind.OPEN).order_by("order", "id").first()
+
+
+class StageKind(models.TextChoices):
+    OPEN = "open", _("open")
+    WON = "won", _("won")
+    LOST = "lost", _("lost")
+
+
+# Deal fields a stage may require to be filled before a deal enters it.
+REQUIRABLE_FIELDS = {
+    "company": _("company"),
+    "contact": _("contact"),
+    "amount": _("amount"),
+    "expected_close_date": _("expected close date"),
+    "lead_source": _("lead source"),
+    "next_step": _("next step"),
+    "description": _("description"),
+}
+
+
+def _requirable_fields(value) -> None:
+    if not isinstance(value, list) or any(v not in REQUIRABLE_FIELDS for v in value):
+        raise ValidationError(_("Unknown deal field among the required ones."), code="fields")
+
+
+class Stage(models.Model):
+    """A step of a pipeline with its probability of winning (стадия продаж), what must be
+    true to enter it, and the playbook a manager follows while a deal sits in it."""
+
+    pipeline = models.ForeignKey(
+        Pipeline, on_delete=models.CASCADE, related_name="stages", verbose_name=_("pipeline")
+    )
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=150)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    probability = models.PositiveSmallIntegerField(
+        _("probability, %"), default=0, validators=[MaxValueValidator(100)]
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=StageKind.choices, default=StageKind.OPEN
+    )
+    color = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#5b8def",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour like #5b8def."))],
+    )
+    playbook = models.TextField(
+        _("playbook"),
+        blank=True,
+        help_text=_("Guidance and scripts shown on a deal while it is at this stage."),
+    )
+    required_fields = models.JSONField(
+        _("required deal fields"), default=list, blank=True, validators=[_requirable_fields]
+    )
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["pipeline", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.kind != StageKind.OPEN
+
+    def get_required_fields_display(self) -> list[str]:
+        return [str(REQUIRABLE_FIELDS[f]) for f in self.required_fields if f in REQUIRABLE_FIELDS]
+
+
+class StageChecklistItem(models.Model):
+    """Something to tick on a deal before it may enter the stage ("счёт выставлен")."""
+
+    stage = models.ForeignKey(
+        Stage, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("stage")
+    )
+    text = models.CharField(_("checklist item"), max_length=255)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["stage", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class LostReason(models.Model):
+    """Why deals are lost: an editable list, asked for when a deal closes lost."""
+
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=150, unique=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeadSource(models.Model):
+    """Where an inquiry came from: a forum, the website, an ad, a referral, an exhibition…"""
+
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=150, unique=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("lead source")
+        verbose_name_plural = _("lead sources")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DealType(models.TextChoices):
+    NEW = "new", _("new business")
+    EXISTING = "existing", _("existing business")
+
+
+class Deal(OwnedRecord):
+    """A sales opportunity: what we hope to sell, to whom, for how much and when."""
+
+    access_entity = Entity.DEAL
+
+    name = models.CharField(_("deal name"), max_length=255)
+    company = models.ForeignKey(
+        "contacts.Company",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deals",
+        verbose_name=_("company"),
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deals",
+        verbose_name=_("contact"),
+    )
+    pipeline = models.ForeignKey(
+        Pipeline, on_delete=models.PROTECT, related_name="deals", verbose_name=_("pipeline")
+    )
+    stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, related_name="deals", verbose_name=_("stage")
+    )
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=16,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=currency_choices, default=default_currency
+    )
+    expected_close_date = models.DateField(_("expected close date"), null=True, blank=True)
+    probability = models.PositiveSmallIntegerField(
+        _("probability, %"), validators=[MaxValueValidator(100)]
+    )
+    type = models.CharField(
+        _("type"), max_length=10, choices=DealType.choices, default=DealType.NEW
+    )
+    lead_source = models.ForeignKey(
+        LeadSource,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deals",
+        verbose_name=_("lead source"),
+    )
+    next_step = models.CharField(_("next step"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    stage_entered_at = models.DateTimeField(_("at this stage since"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    lost_reason = models.ForeignKey(
+        LostReason,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deals",
+        verbose_name=_("lost reason"),
+    )
+    lost_to = models.ForeignKey(
+        "contacts.Company",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deals_won_from_us",
+        verbose_name=_("lost to (competitor)"),
+    )
+
+    class Meta:
+        verbose_name = _("deal")
+        verbose_name_plural = _("deals")
+        indexes = [
+            models.Index(fields=["name", "id", "owner"], name="deal_name_idx"),
+            models.Index(fields=["owner", "-created_at", "-id"], name="deal_owner_created_idx"),
+            models.Index(fields=["stage", "expected_close_date"], name="deal_stage_close_idx"),
+            models.Index(fields=["expected_close_date", "id"], name="deal_close_idx"),
+            models.Index(fields=["amount", "id"], name="deal_amount_idx"),
+            models.Index(fields=["-created_at", "-id"], name="deal_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:deal-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.stage_id and self.pipeline_id and self.stage.pipeline_id != self.pipeline_id:
+            raise ValidationError(
+                {"stage": _("This stage belongs to another pipeline.")}, code="stage_pipeline"
+            )
+
+    def search_tokens_wanted(self) -> set[tuple[int, str]]:
+        return tokens_for(names=[self.name])
+
+    @property
+    def days_in_stage(self) -> int:
+        return max(0, (timezone.now() - self.stage_entered_at).days)
+
+
+class DealSearchToken(SearchTokenBase):
+    record = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="search_tokens")
+
+    class Meta:
+        indexes = token_indexes("deal")
+
+
+class DealChecklistTick(models.Model):
+    """A checklist item ticked on a deal, by whom and when."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="ticks")
+    item = models.ForeignKey(StageChecklistItem, on_delete=models.CASCADE, related_name="ticks")
+    ticked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    ticked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deal", "item"], name="unique_deal_checklist_tick")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deal_id}: {self.item_id}"
+
+
+class StageChange(models.Model):
+    """A deal's move from one stage to another: the stage history behind time-in-stage,
+    conversion between stages and velocity."""
+
+    deal = models.ForeignKey(
+        Deal, on_delete=models.CASCADE, related_name="stage_changes", verbose_name=_("deal")
+    )
+    from_stage = models.ForeignKey(
+        Stage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from stage"),
+    )
+    to_stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, related_name="+", verbose_name=_("to stage")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moved by"),
+    )
+    changed_at = models.DateTimeField(_("moved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        indexes = [
+            models.Index(fields=["deal", "changed_at"], name="stage_change_deal_idx"),
+            models.Index(fields=["to_stage", "changed_at"], name="stage_change_to_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deal_id}: {self.from_stage_id} → {self.to_stage_id}"

@@ -1,0 +1,110 @@
+"""Reads of the sales domain, always through the access layer."""
+
+import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from voronka.accounts import access
+
+from .models import Deal, Pipeline, Stage
+
+
+def deals_visible_to(*, user) -> QuerySet[Deal]:
+    return access.visible(
+        user, Deal.objects.select_related("owner", "company", "stage", "pipeline")
+    )
+
+
+def pipelines_with_stages() -> list[Pipeline]:
+    return list(Pipeline.objects.prefetch_related("stages__checklist").order_by("order", "id"))
+
+
+def stage_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Stages grouped by pipeline, for a select with one group per pipeline."""
+    groups: dict[int, tuple[str, list]] = {}
+    for stage in (
+        Stage.objects.select_related("pipeline")
+        .filter(pipeline__is_active=True)
+        .order_by("pipeline__order", "pipeline_id", "order", "id")
+    ):
+        groups.setdefault(stage.pipeline_id, (stage.pipeline.name, []))[1].append(
+            (stage.pk, f"{stage.name} ({stage.probability}%)")
+        )
+    return list(groups.values())
+
+
+def deal_related(*, user, deal: Deal) -> dict:
+    from voronka.activities.selectors import activities_visible_to
+
+    activities = (
+        activities_visible_to(user=user).filter(deal=deal).order_by("done", "-due_at", "-pk")
+    )
+    return {"activities": list(activities[:20]), "activities_count": activities.count()}
+
+
+def stage_panel(*, deal: Deal) -> dict:
+    """What the deal page shows about the sale's steps: the pipeline's stages, the playbook
+    of the current one, and what the next stage asks for (fields and checklist)."""
+    from . import rules
+    from .models import REQUIRABLE_FIELDS, LostReason, StageKind
+
+    stages = list(
+        Stage.objects.filter(pipeline_id=deal.pipeline_id)
+        .prefetch_related("checklist")
+        .order_by("order", "id")
+    )
+    current = next((s for s in stages if s.pk == deal.stage_id), deal.stage)
+    following = rules.next_open_stage(current) if current.kind == StageKind.OPEN else None
+    if following is not None:
+        following = next(s for s in stages if s.pk == following.pk)
+    ticked = rules.ticked_item_ids(deal)
+    requirements = []
+    if following is not None:
+        requirements = [
+            {"label": REQUIRABLE_FIELDS[f], "done": not rules._is_empty(deal, f)}
+            for f in following.required_fields
+            if f in REQUIRABLE_FIELDS
+        ]
+    # Items of the stages still ahead: a manager ticks them on the way there.
+    checklist = [
+        {"item": item, "stage": stage, "done": item.pk in ticked}
+        for stage in stages
+        if stage.kind != StageKind.LOST and (stage.order, stage.pk) > (current.order, current.pk)
+        for item in stage.checklist.all()
+    ]
+    return {
+        "stages": stages,
+        "current_stage": current,
+        "next_stage": following,
+        "requirements": requirements,
+        "checklist": checklist,
+        "won_stages": [s for s in stages if s.kind == StageKind.WON],
+        "lost_stages": [s for s in stages if s.kind == StageKind.LOST],
+        "lost_reasons": list(LostReason.objects.filter(is_active=True)),
+    }
+
+
+def value_date(deal: Deal) -> datetime.date:
+    """The date whose rate values a deal: its closing day once closed, today while open."""
+    if deal.closed_at is not None:
+        return timezone.localtime(deal.closed_at).date()
+    return timezone.localdate()
+
+
+def attach_base_amounts(deals) -> None:
+    """Set `amount_base` (None without a rate) and `value_date` on each deal, one query in all."""
+    from voronka.core import money
+
+    deals = list(deals)
+    rates = money.rates_for({(deal.currency, value_date(deal)) for deal in deals})
+    for deal in deals:
+        deal.value_date = value_date(deal)
+        rate = rates.get((deal.currency.upper(), deal.value_date))
+        deal.amount_base = (
+            None
+            if rate is None
+            else money.to_base(
+                deal.amount, deal.currency, deal.value_date, rates={deal.currency.upper(): rate}
+            )
+        )

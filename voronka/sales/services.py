@@ -1,0 +1,274 @@
+"""Writes to the sales domain: deals, and the pipelines an administrator configures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from voronka.accounts import access
+from voronka.accounts.models import Entity, User
+from voronka.audit.models import Verb
+from voronka.audit.services import record_deal_events, record_event
+from voronka.contacts.models import Company, Contact
+from voronka.core.services import FieldChange, create_record, update_record
+
+from . import rules
+from .models import (
+    Deal,
+    DealChecklistTick,
+    LeadSource,
+    LostReason,
+    Pipeline,
+    Stage,
+    StageChange,
+    StageChecklistItem,
+    StageKind,
+)
+
+
+def default_stage() -> Stage | None:
+    """The first open stage of the first active pipeline: where a new deal starts."""
+    return (
+        Stage.objects.filter(pipeline__is_active=True, kind=StageKind.OPEN)
+        .select_related("pipeline")
+        .order_by("pipeline__order", "pipeline_id", "order", "id")
+        .first()
+    )
+
+
+def _check_related(actor: User, *, company: Company | None, contact: Contact | None) -> None:
+    errors = {}
+    if company is not None and not access.can_view(actor, company):
+        errors["company"] = _("No such company, or you have no access to it.")
+    if contact is not None and not access.can_view(actor, contact):
+        errors["contact"] = _("No such contact, or you have no access to it.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_owner(actor: User, owner: User) -> None:
+    if not access.can_assign(actor, Entity.DEAL, owner):
+        raise ValidationError({"owner": _("You may not make this user the owner of a record.")})
+
+
+def _fill_from_stage(deal: Deal) -> None:
+    if deal.stage_id:
+        deal.pipeline_id = deal.stage.pipeline_id
+        if deal.probability is None:
+            deal.probability = deal.stage.probability
+
+
+def deal_create(*, actor: User, data: dict[str, Any]) -> Deal:
+    """A new deal; in a strict pipeline it starts at the first stage, and the stage's
+    requirements must already hold."""
+    if not access.can_create(actor, Entity.DEAL):
+        raise PermissionDenied(_("You may not create records here."))
+    data = {"owner": actor, **data}
+    if not data.get("stage"):
+        data["stage"] = default_stage()
+        if data["stage"] is None:
+            raise ValidationError({"stage": _("Create a pipeline with stages first.")})
+    deal = Deal(**data)
+    _check_owner(actor, deal.owner)
+    _check_related(actor, company=deal.company, contact=deal.contact)
+    _fill_from_stage(deal)
+    problems = rules.start_problems(deal)
+    if problems:
+        raise ValidationError({"stage": problems})
+    if deal.stage.is_closed:
+        deal.closed_at = timezone.now()
+    with transaction.atomic():
+        deal = create_record(deal)
+        StageChange.objects.create(deal=deal, to_stage=deal.stage, actor=actor)
+        record_event(
+            verb=Verb.CREATED,
+            actor=actor,
+            record=deal,
+            amount=deal.amount,
+            currency=deal.currency,
+            company=deal.company,
+        )
+    return deal
+
+
+def deal_update(*, actor: User, deal: Deal, data: dict[str, Any], version: int | None) -> Deal:
+    """Change a deal. A new stage must be allowed by the pipeline's rules; it brings its
+    pipeline and, unless one is given, its probability; closing sets the date, losing needs
+    a reason; the move is kept in the stage history and closing goes to the stream."""
+    probability_given = "probability" in data and data["probability"] is not None
+    old_probability = deal.probability
+    moved: dict[str, Stage] = {}
+
+    def before_save(record: Deal, changes: list[FieldChange]) -> list[FieldChange]:
+        fields = {c.field: c for c in changes}
+        extra: list[FieldChange] = []
+
+        def put(field: str, value) -> None:
+            old = getattr(record, Deal._meta.get_field(field).attname)
+            new = value.pk if hasattr(value, "pk") else value
+            if old != new:
+                extra.append(FieldChange(field, old, new))
+                setattr(record, field, value)
+
+        if "owner" in fields:
+            _check_owner(actor, record.owner)
+        if fields.keys() & {"company", "contact", "lost_to"}:
+            _check_related(
+                actor,
+                company=record.company if "company" in fields else None,
+                contact=record.contact if "contact" in fields else None,
+            )
+        if "stage" in fields:
+            old_stage = Stage.objects.select_related("pipeline").get(pk=fields["stage"].old)
+            new_stage = record.stage
+            errors: dict[str, Any] = {}
+            problems = rules.move_problems(record, old_stage, new_stage)
+            if problems:
+                errors["stage"] = problems
+            if new_stage.kind == StageKind.LOST and record.lost_reason_id is None:
+                errors["lost_reason"] = _("Choose why the deal was lost.")
+            if errors:
+                raise ValidationError(errors)
+            moved["from"] = old_stage
+            put("pipeline", new_stage.pipeline)
+            keep_own_choice = probability_given and data["probability"] != old_probability
+            if not keep_own_choice:
+                put("probability", new_stage.probability)
+            record.stage_entered_at = timezone.now()
+            extra.append(FieldChange("stage_entered_at", None, record.stage_entered_at))
+            if new_stage.kind == StageKind.OPEN:
+                put("closed_at", None)
+            elif old_stage.kind == StageKind.OPEN:
+                put("closed_at", timezone.now())
+            if new_stage.kind != StageKind.LOST:
+                put("lost_reason", None)
+                put("lost_to", None)
+        return extra
+
+    if "probability" in data and data["probability"] is None:
+        data = {k: v for k, v in data.items() if k != "probability"}
+    with transaction.atomic():
+        deal, changes = update_record(
+            deal, data, actor=actor, version=version, before_save=before_save
+        )
+        if "from" in moved:
+            StageChange.objects.create(
+                deal=deal, from_stage=moved["from"], to_stage=deal.stage, actor=actor
+            )
+        record_deal_events(actor=actor, deal=deal, changes=changes, old_stage=moved.get("from"))
+    return deal
+
+
+def deal_move_stage(
+    *,
+    actor: User,
+    deal: Deal,
+    stage: Stage,
+    lost_reason: LostReason | None = None,
+    lost_to: Company | None = None,
+    version: int | None = None,
+) -> Deal:
+    """Move a deal to a stage (the board's drag and drop, the stage buttons, the API)."""
+    data: dict[str, Any] = {"stage": stage}
+    if stage.kind == StageKind.LOST:
+        data |= {"lost_reason": lost_reason, "lost_to": lost_to}
+    return deal_update(actor=actor, deal=deal, data=data, version=version)
+
+
+def deal_set_tick(*, actor: User, deal: Deal, item: StageChecklistItem, ticked: bool) -> None:
+    """Tick (or untick) a checklist item of one of the deal's pipeline stages."""
+    access.require(actor, access.Action.CHANGE, deal)
+    if item.stage.pipeline_id != deal.pipeline_id:
+        raise ValidationError(_("This checklist item belongs to another pipeline."))
+    if ticked:
+        DealChecklistTick.objects.get_or_create(deal=deal, item=item, defaults={"ticked_by": actor})
+    else:
+        DealChecklistTick.objects.filter(deal=deal, item=item).delete()
+
+
+def deal_delete(*, actor: User, deal: Deal) -> None:
+    access.require(actor, access.Action.DELETE, deal)
+    with transaction.atomic():
+        deal.delete()
+
+
+def _require_configure(actor: User) -> None:
+    if not access.can_configure(actor):
+        raise PermissionDenied(_("Only an administrator can change this setting."))
+
+
+def pipeline_save(*, actor: User, pipeline: Pipeline, stages: list[dict[str, Any]]) -> Pipeline:
+    """Save a pipeline and its ordered stages in one go.
+
+    `stages` lists the wanted stages in order; each dict has name, probability, kind and,
+    for an existing stage, its `id`. Stages left out are deleted, unless deals use them.
+    """
+    _require_configure(actor)
+    if not any(s["kind"] == StageKind.OPEN for s in stages):
+        raise ValidationError(_("A pipeline needs at least one open stage."))
+    with transaction.atomic():
+        pipeline.full_clean()
+        if pipeline.pk is None:
+            pipeline.order = (Pipeline.objects.aggregate(m=Max("order"))["m"] or 0) + 1
+        pipeline.save()
+        kept = []
+        existing = {s.pk: s for s in pipeline.stages.all()}
+        for position, item in enumerate(stages, start=1):
+            stage = existing.get(item.get("id")) or Stage(pipeline=pipeline)
+            stage.name = item["name"]
+            stage.probability = item["probability"]
+            stage.kind = item["kind"]
+            stage.order = position
+            for optional in ("color", "playbook", "required_fields"):
+                if item.get(optional) not in (None, ""):
+                    setattr(stage, optional, item[optional])
+            stage.full_clean()
+            stage.save()
+            if "checklist" in item:
+                _save_checklist(stage, item["checklist"])
+            kept.append(stage.pk)
+        dropped = pipeline.stages.exclude(pk__in=kept)
+        in_use = list(dropped.filter(deals__isnull=False).distinct().values_list("name", flat=True))
+        if in_use:
+            raise ValidationError(
+                _("Stages with deals cannot be deleted: %(names)s. Move the deals first.")
+                % {"names": ", ".join(in_use)}
+            )
+        dropped.delete()
+    return pipeline
+
+
+def _save_checklist(stage: Stage, texts: list[str]) -> None:
+    """The stage's checklist as these lines; an item kept by its text keeps its ticks."""
+    current = {item.text: item for item in stage.checklist.all()}
+    for order, text in enumerate(texts, start=1):
+        item = current.pop(text, None) or StageChecklistItem(stage=stage, text=text)
+        item.order = order
+        item.save()
+    StageChecklistItem.objects.filter(pk__in=[item.pk for item in current.values()]).delete()
+
+
+def pipeline_delete(*, actor: User, pipeline: Pipeline) -> None:
+    _require_configure(actor)
+    if pipeline.deals.exists():
+        raise ValidationError(_("This pipeline has deals and cannot be deleted."))
+    pipeline.delete()
+
+
+def lead_source_save(*, actor: User, source: LeadSource) -> LeadSource:
+    _require_configure(actor)
+    source.full_clean()
+    source.save()
+    return source
+
+
+def lost_reason_save(*, actor: User, reason: LostReason) -> LostReason:
+    _require_configure(actor)
+    reason.full_clean()
+    reason.save()
+    return reason

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sales"
+
+urlpatterns = [
+    path("deals/", views.deal_list, name="deal-list"),
+    path("deals/new/", views.deal_create, name="deal-create"),
+    path("deals/board/", views.deal_board, name="deal-board"),
+    path("deals/board/column/", views.deal_board_column, name="deal-board-column"),
+    path("deals/board/stats/", views.deal_board_stats, name="deal-board-stats"),
+    path("deals/export/", views.deal_export, name="deal-export"),
+    path("deals/autocomplete/", views.deal_autocomplete, name="deal-autocomplete"),
+    path("deals/<int:pk>/", views.deal_detail, name="deal-detail"),
+    path("deals/<int:pk>/edit/", views.deal_edit, name="deal-edit"),
+    path("deals/<int:pk>/delete/", views.deal_delete, name="deal-delete"),
+    path("deals/<int:pk>/stage/", views.deal_move, name="deal-move"),
+    path("deals/<int:pk>/checklist/<int:item_pk>/", views.deal_tick, name="deal-checklist-tick"),
+    path("settings/pipelines/", views.pipeline_list, name="pipeline-list"),
+    path("settings/pipelines/new/", views.pipeline_edit, name="pipeline-create"),
+    path("settings/pipelines/<int:pk>/", views.pipeline_edit, name="pipeline-edit"),
+    path("settings/pipelines/<int:pk>/delete/", views.pipeline_delete, name="pipeline-delete"),
+    path("settings/lead-sources/", views.lead_source_list, name="lead-source-list"),
+    path("settings/lost-reasons/", views.lost_reason_list, name="lost-reason-list"),
+    path("settings/lost-reasons/<int:pk>/", views.lost_reason_edit, name="lost-reason-edit"),
+    path("settings/lead-sources/<int:pk>/", views.lead_source_edit, name="lead-source-edit"),
+]
