@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
@@ -25,7 +26,7 @@ class HandoverSerializer(serializers.Serializer):
     def validate(self, data):
         if bool(data.get("from_user")) == bool(data.get("companies")):
             raise serializers.ValidationError(
-                "Give either from_user (everything of a manager) or companies (chosen ones)."
+                _("Give either from_user (everything of a manager) or companies (chosen ones).")
             )
         return data
 
@@ -45,7 +46,9 @@ class HandoverViewSet(viewsets.ViewSet):
     def create(self, request):
         scope = access.scope(request.user, Entity.COMPANY, access.Action.CHANGE)
         if scope in (access.Scope.OWN, access.Scope.NONE):
-            raise PermissionDenied("Only a head of sales or an administrator hands clients over.")
+            raise PermissionDenied(
+                _("Only a head of sales or an administrator hands clients over.")
+            )
         serializer = HandoverSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

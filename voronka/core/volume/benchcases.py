@@ -16,10 +16,16 @@ from django.conf import settings
 from django.db.models import Count
 from django.http import HttpResponse
 
-from voronka.accounts.models import User
+from voronka.accounts.models import Entity, User
+from voronka.audit.models import HistoryEntry
 from voronka.contacts.models import Company, Contact
 from voronka.core import text
+from voronka.sales.models import Pipeline, Stage, StageKind
 
+from . import names
+
+# The board and a record's history: the issue's target, p95 server time.
+BOARD_TARGET_MS = 200.0
 SURNAME_QUERY = "иванов"  # lower case on purpose: must find "Иванов" / "Иванова"
 
 Check = Callable[[HttpResponse], tuple[int, str]]  # → (rows found, error or "")
@@ -30,6 +36,7 @@ class Case:
     name: str
     url: str
     check: Check
+    target_ms: float | None = None  # None: the run's target (--target-ms)
 
 
 def _html_rows(kind: str, *, at_least: int = 1, must_contain: str = "") -> Check:
@@ -72,6 +79,37 @@ def _api_rows(*, name_field: str = "", must_start: str = "") -> Check:
     return check
 
 
+def _history_rows(*, at_least: int) -> Check:
+    """A record page whose change history table has at least `at_least` rows."""
+
+    def check(response: HttpResponse) -> tuple[int, str]:
+        if response.status_code != 200:
+            return 0, f"status {response.status_code}"
+        content = response.content.decode()
+        table = content.partition('data-testid="history"')[2].partition("</table>")[0]
+        rows = table.count("<tr>") - 1  # the header row
+        if rows < at_least:
+            return max(rows, 0), f"{max(rows, 0)} history rows, expected at least {at_least}"
+        return rows, ""
+
+    return check
+
+
+def _json_list(*, key: str = "", at_least: int = 1) -> Check:
+    """A JSON list (or the list or mapping under `key`) of at least `at_least` items."""
+
+    def check(response: HttpResponse) -> tuple[int, str]:
+        if response.status_code != 200:
+            return 0, f"status {response.status_code}"
+        data = json.loads(response.content)
+        items = data[key] if key else data
+        if len(items) < at_least:
+            return len(items), f"{len(items)} items, expected at least {at_least}"
+        return len(items), ""
+
+    return check
+
+
 def _csv_rows(*, must_contain: str) -> Check:
     """A streamed CSV export: a header and at least one row holding the searched word."""
 
@@ -106,6 +144,12 @@ class Subjects:
     manager: User
     company: Company
     contact_count: int
+    board_pipeline: int  # the pipeline with 10,000 open deals
+    board_stage: int  # its first open stage
+    history_deal: int  # the deal with the longest change history
+
+    # The board pipeline is seed_volume's «Крупные клиенты»; the long-history deal has far
+    # more history rows than any other.
 
     @classmethod
     def choose(cls, manager: User) -> Subjects:
@@ -122,12 +166,37 @@ class Subjects:
         if biggest is None:
             raise LookupError("No contacts with a company in the manager's team: seed first.")
         company = Company.objects.get(pk=biggest["company"])
-        return cls(manager=manager, company=company, contact_count=biggest["n"])
+        board = Pipeline.objects.filter(name=names.BOARD_PIPELINE).values("pk").first()
+        if board is None:
+            raise LookupError(f"No pipeline «{names.BOARD_PIPELINE}»: seed first.")
+        stage = (
+            Stage.objects.filter(pipeline_id=board["pk"], kind=StageKind.OPEN)
+            .order_by("order", "id")
+            .values_list("pk", flat=True)[0]
+        )
+        longest = (
+            HistoryEntry.objects.filter(entity=Entity.DEAL)
+            .values("object_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()
+        )
+        if longest is None:
+            raise LookupError("No change history: seed first.")
+        return cls(
+            manager=manager,
+            company=company,
+            contact_count=biggest["n"],
+            board_pipeline=board["pk"],
+            board_stage=stage,
+            history_deal=longest["object_id"],
+        )
 
 
 def cases(subjects: Subjects) -> list[Case]:
     deep = deepest_page()
     owner = subjects.manager.pk
+    board = subjects.board_pipeline
     company = subjects.company
     surname = SURNAME_QUERY.capitalize()
     return [
@@ -219,6 +288,44 @@ def cases(subjects: Subjects) -> list[Case]:
             f"/search/?q={SURNAME_QUERY}",
             _html_rows("contacts", must_contain=surname),
         ),
+        Case(
+            "board: key clients",
+            f"/deals/board/?pipeline={board}",
+            _html_rows("deals"),
+            target_ms=BOARD_TARGET_MS,
+        ),
+        Case(
+            "board: key clients, one owner",
+            f"/deals/board/?pipeline={board}&owner={owner}",
+            _html_rows("deals", at_least=1),
+            target_ms=BOARD_TARGET_MS,
+        ),
+        Case(
+            "board: more cards",
+            f"/deals/board/column/?pipeline={board}&stage={subjects.board_stage}&offset=20",
+            _html_rows("deals"),
+            target_ms=BOARD_TARGET_MS,
+        ),
+        Case(
+            "board: column totals",
+            f"/deals/board/stats/?pipeline={board}",
+            _json_list(key="columns", at_least=3),
+            target_ms=BOARD_TARGET_MS,
+        ),
+        Case(
+            "deal: long history",
+            f"/deals/{subjects.history_deal}/",
+            _history_rows(at_least=100),
+            target_ms=BOARD_TARGET_MS,
+        ),
+        Case(
+            "api: deal history",
+            f"/api/v1/deals/{subjects.history_deal}/history/",
+            _json_list(at_least=100),
+            target_ms=BOARD_TARGET_MS,
+        ),
+        Case("home: stream and rates", "/", _html_rows("deals", at_least=1)),
+        Case("api: stream", "/api/v1/stream/?limit=50", _json_list(at_least=50)),
         Case("api: deals", "/api/v1/deals/", _api_rows()),
         Case(f"api: deals page {deep}", f"/api/v1/deals/?page={deep}", _api_rows()),
         Case(

@@ -55,6 +55,7 @@ class Result:
     queries: int
     db_ms: float  # sum of query times in the untimed run
     rows: int
+    target_ms: float = 100.0
     error: str = ""
     slowest_sql: str = ""
     slowest_ms: float = 0.0
@@ -141,13 +142,17 @@ def explain(result: Result) -> str:
     return ""
 
 
-def table(results: list[Result], target_ms: float) -> list[str]:
+def table(results: list[Result]) -> list[str]:
     lines = [
         "| case | user | median ms | p95 ms | queries | db ms | rows | |",
         "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
-        flag = "FAIL: " + r.error if r.error else ("" if r.p95_ms <= target_ms else "> target")
+        flag = (
+            "FAIL: " + r.error
+            if r.error
+            else ("" if r.p95_ms <= r.target_ms else f"> {r.target_ms:.0f} ms")
+        )
         lines.append(
             f"| {r.case} | {r.user} | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.queries} "
             f"| {r.db_ms:.1f} | {r.rows} | {flag} |"
@@ -160,12 +165,13 @@ def markdown(meta: dict, results: list[Result], target_ms: float) -> str:
         f"# Voronka benchmark: {meta['vendor']} {meta['started']}",
         "",
         f"Database `{meta['database']}`; {meta['repeat']} timed requests per line after "
-        f"{meta['warmup']} warm-up requests; target p95 ≤ {target_ms:.0f} ms. "
+        f"{meta['warmup']} warm-up requests; target p95 ≤ {target_ms:.0f} ms "
+        "(the board and record history: ≤ 200 ms, the issue's own target). "
         "`db ms` is the sum of query times in one separate, untimed request.",
         "",
         "Rows: " + ", ".join(f"{name} {n:,}" for name, n in meta["counts"].items()),
         "",
-        *table(results, target_ms),
+        *table(results),
     ]
     slow = [r for r in results if r.plan]
     if slow:
