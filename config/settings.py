@@ -54,12 +54,16 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "huey.contrib.djhuey",
     "voronka.core",
     "voronka.accounts",
     "voronka.contacts",
     "voronka.sales",
     "voronka.activities",
     "voronka.audit",
+    "voronka.notifications",
+    "voronka.calendars",
+    "voronka.automation",
     "voronka.api",
 ]
 
@@ -130,6 +134,25 @@ if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+    }
+
+# Background jobs (Huey). Embedded: a SQLite queue file next to the database, consumed by the
+# `run_huey` process that `make run` starts with the web server. With HUEY_REDIS_URL (or
+# REDIS_URL) the queue is in Redis and any number of `run_huey` workers consume it.
+# HUEY_IMMEDIATE=1 runs each job at once in the calling process (tests).
+_huey_redis = os.environ.get("HUEY_REDIS_URL") or os.environ.get("REDIS_URL")
+HUEY = {
+    "name": os.environ.get("HUEY_NAME", "voronka"),
+    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    "utc": True,
+    "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread"},
+}
+if _huey_redis:
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": _huey_redis}
+else:
+    HUEY |= {
+        "huey_class": "huey.SqliteHuey",
+        "filename": os.environ.get("HUEY_SQLITE", str(BASE_DIR / "huey.sqlite3")),
     }
 
 AUTH_PASSWORD_VALIDATORS = [

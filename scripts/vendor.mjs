@@ -17,6 +17,8 @@ const files = {
   "tom-select/dist/css/tom-select.bootstrap5.min.css": "tom-select/tom-select.bootstrap5.min.css",
   "tom-select/dist/js/tom-select.complete.min.js": "tom-select/tom-select.complete.min.js",
   "sortablejs/Sortable.min.js": "sortablejs/Sortable.min.js",
+  "fullcalendar/index.global.min.js": "fullcalendar/index.global.min.js",
+  "@fullcalendar/core/locales/ru.global.min.js": "fullcalendar/ru.global.min.js",
 };
 
 rmSync(vendor, { recursive: true, force: true });

@@ -1,7 +1,12 @@
-"""Activities: calls, meetings, tasks and notes, each linked to a company, contact or deal.
+"""Activities: calls, meetings, tasks, letters and notes, each linked to a company, contact or
+deal, planned in the calendar, reminded of, and closed with a formal outcome.
 
-Minimal for now; outcomes, reminders and the calendar grow it later.
+An activity's *type* comes from an editable list (Входящий звонок, Исходящий звонок, Встреча…);
+each type behaves as one of the fixed *kinds* (call, meeting, task, e-mail, letter, note), which
+is what the code looks at (a note needs no date, a meeting has participants and an end).
 """
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,15 +23,139 @@ class ActivityKind(models.TextChoices):
     CALL = "call", _("call")
     MEETING = "meeting", _("meeting")
     TASK = "task", _("task")
+    EMAIL = "email", _("e-mail")
+    LETTER = "letter", _("letter")
     NOTE = "note", _("note")
+
+
+class Direction(models.TextChoices):
+    NONE = "", _("—")
+    INCOMING = "in", _("incoming")
+    OUTGOING = "out", _("outgoing")
+
+
+class ActivityType(models.Model):
+    """An entry of the editable list of activity types (Settings → Activity types)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices)
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=Direction.choices, blank=True, default=""
+    )
+    color = models.CharField(_("colour"), max_length=7, default="#0d6efd")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("activity type")
+        verbose_name_plural = _("activity types")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OutcomeKind(models.TextChoices):
+    SUCCESS = "success", _("success")
+    POSTPONED = "postponed", _("postponed")
+    REFUSED = "refused", _("refused")
+    MATERIALS = "materials", _("materials sent")
+    INVITATION = "invitation", _("invitation sent")
+    SALE = "sale", _("sale")
+    OTHER = "other", _("other (free text)")
+
+
+class Outcome(models.Model):
+    """An entry of the editable list of outcomes an activity is completed with."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=OutcomeKind.choices)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def needs_date(self) -> bool:
+        """A postponement names the new date; the follow-up is planned for it at once."""
+        return self.kind == OutcomeKind.POSTPONED
+
+    @property
+    def needs_note(self) -> bool:
+        """A postponement and a refusal give the reason; "other" is the free text itself."""
+        return self.kind in (OutcomeKind.POSTPONED, OutcomeKind.REFUSED, OutcomeKind.OTHER)
+
+
+# Reminder choices offered in the form, in minutes before the start.
+REMIND_CHOICES = [
+    (0, _("at the start")),
+    (5, _("5 minutes before")),
+    (15, _("15 minutes before")),
+    (30, _("30 minutes before")),
+    (60, _("1 hour before")),
+    (24 * 60, _("1 day before")),
+]
 
 
 class Activity(OwnedRecord):
     access_entity = Entity.ACTIVITY
 
     kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices)
+    type = models.ForeignKey(
+        ActivityType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("type"),
+    )
     subject = models.CharField(_("subject"), max_length=255)
+    purpose = models.TextField(_("purpose"), blank=True)
     due_at = models.DateTimeField(_("date and time"), null=True, blank=True)
+    end_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    participants = models.ManyToManyField(
+        "accounts.User", blank=True, related_name="meetings", verbose_name=_("participants")
+    )
+    remind_before = models.PositiveIntegerField(
+        _("reminder"), null=True, blank=True, help_text=_("Minutes before the start.")
+    )
+    # When the reminder is due (due_at − remind_before) and when it was sent: the job looks
+    # for remind_at ≤ now with reminded_at empty.
+    remind_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    outcome = models.ForeignKey(
+        Outcome,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("outcome"),
+    )
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    follow_up = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="postponed_from",
+        verbose_name=_("follow-up"),
+    )
+    assigned_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="assigned_activities",
+        verbose_name=_("assigned by"),
+    )
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True, editable=False)
     company = models.ForeignKey(
@@ -66,6 +195,8 @@ class Activity(OwnedRecord):
             models.Index(
                 fields=["kind", "done", "due_at", "id", "owner"], name="activity_kind_due_idx"
             ),
+            models.Index(fields=["remind_at"], name="activity_remind_idx"),
+            models.Index(fields=["deal", "done", "due_at"], name="activity_deal_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -83,11 +214,24 @@ class Activity(OwnedRecord):
             and self.due_at < timezone.now()
         )
 
+    @property
+    def is_postponed(self) -> bool:
+        return self.outcome is not None and self.outcome.kind == OutcomeKind.POSTPONED
+
+    def compute_remind_at(self) -> datetime.datetime | None:
+        if self.remind_before is None or self.due_at is None or self.kind == ActivityKind.NOTE:
+            return None
+        return self.due_at - datetime.timedelta(minutes=self.remind_before)
+
     def clean(self) -> None:
         if self.kind != ActivityKind.NOTE and not self.due_at:
             raise ValidationError(
                 {"due_at": _("Plan a date and time for a call, meeting or task.")},
                 code="due_required",
+            )
+        if self.end_at and self.due_at and self.end_at < self.due_at:
+            raise ValidationError(
+                {"end_at": _("The end cannot be before the start.")}, code="end_before_start"
             )
 
     def search_tokens_wanted(self) -> set[tuple[int, str]]:

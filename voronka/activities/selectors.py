@@ -9,5 +9,6 @@ from .models import Activity
 
 def activities_visible_to(*, user) -> QuerySet[Activity]:
     return access.visible(
-        user, Activity.objects.select_related("owner", "company", "contact", "deal")
+        user,
+        Activity.objects.select_related("owner", "company", "contact", "deal", "type", "outcome"),
     )

@@ -1,7 +1,9 @@
-"""Writes to activities: plan, change, complete and delete calls, meetings, tasks and notes."""
+"""Writes to activities: plan, change, complete (with an outcome) and delete calls, meetings,
+tasks, letters and notes."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +15,7 @@ from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.core.services import FieldChange, create_record, update_record
 
-from .models import Activity, ActivityKind
+from .models import Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
 
 _RELATED = ("company", "contact", "deal")
 
@@ -36,9 +38,36 @@ def _fill_links(activity: Activity) -> None:
         activity.company_id = activity.contact.company_id
 
 
-def activity_create(*, actor: User, data: dict[str, Any]) -> Activity:
+def _derive(activity: Activity) -> list[FieldChange]:
+    """The fields that follow from others: the kind from the type, when to remind."""
+    extra = []
+    if activity.type_id is not None and activity.kind != activity.type.kind:
+        extra.append(FieldChange("kind", activity.kind, activity.type.kind))
+        activity.kind = activity.type.kind
+    if activity.type_id is None and activity.kind:
+        activity.type = default_type(activity.kind)
+        if activity.type is not None:
+            extra.append(FieldChange("type", None, activity.type))
+    remind_at = activity.compute_remind_at()
+    if remind_at != activity.remind_at:
+        extra.append(FieldChange("remind_at", activity.remind_at, remind_at))
+        extra.append(FieldChange("reminded_at", activity.reminded_at, None))
+        activity.remind_at, activity.reminded_at = remind_at, None
+    return extra
+
+
+def default_type(kind: str) -> ActivityType | None:
+    """The first active type of a kind: what "plan a call" means when no type is chosen."""
+    return ActivityType.objects.filter(kind=kind, is_active=True).order_by("order", "id").first()
+
+
+def activity_create(
+    *, actor: User, data: dict[str, Any], participants=None, assigned_by: User | None = None
+) -> Activity:
     if not access.can_create(actor, Entity.ACTIVITY):
         raise PermissionDenied(_("You may not create records here."))
+    data = dict(data)
+    participants = data.pop("participants", participants)
     activity = Activity(**{"owner": actor, **data})
     if not access.can_assign(actor, Entity.ACTIVITY, activity.owner):
         raise ValidationError({"owner": _("You may not make this user the owner of a record.")})
@@ -48,12 +77,21 @@ def activity_create(*, actor: User, data: dict[str, Any]) -> Activity:
         activity.due_at = timezone.now()
     if activity.done:
         activity.done_at = timezone.now()
-    return create_record(activity)
+    if activity.owner_id != actor.pk:
+        activity.assigned_by = assigned_by or actor
+    _derive(activity)
+    with transaction.atomic():
+        create_record(activity)
+        if participants:
+            activity.participants.set(participants)
+    return activity
 
 
 def activity_update(
     *, actor: User, activity: Activity, data: dict[str, Any], version: int | None
 ) -> Activity:
+    data = dict(data)
+    participants = data.pop("participants", None)
 
     def before_save(record: Activity, changes: list[FieldChange]) -> list[FieldChange]:
         fields = {c.field for c in changes}
@@ -65,16 +103,85 @@ def activity_update(
             done_at = timezone.now() if record.done else None
             extra.append(FieldChange("done_at", record.done_at, done_at))
             record.done_at = done_at
+        if "owner" in fields and record.owner_id != actor.pk:
+            extra.append(FieldChange("assigned_by", record.assigned_by, actor))
+            record.assigned_by = actor
+        if changes:
+            extra += _derive(record)
         return extra
 
-    activity, _changes = update_record(
-        activity, data, actor=actor, version=version, before_save=before_save
-    )
+    with transaction.atomic():
+        activity, _changes = update_record(
+            activity, data, actor=actor, version=version, before_save=before_save
+        )
+        if participants is not None:
+            activity.participants.set(participants)
     return activity
 
 
 def activity_set_done(*, actor: User, activity: Activity, done: bool = True) -> Activity:
-    return activity_update(actor=actor, activity=activity, data={"done": done}, version=None)
+    data: dict[str, Any] = {"done": done}
+    if not done:
+        data.update(outcome=None, outcome_note="")
+    return activity_update(actor=actor, activity=activity, data=data, version=None)
+
+
+def activity_complete(
+    *,
+    actor: User,
+    activity: Activity,
+    outcome: Outcome,
+    note: str = "",
+    new_due: datetime.datetime | None = None,
+    version: int | None = None,
+) -> tuple[Activity, Activity | None]:
+    """Close an activity with its outcome. A postponement names the new date and the reason
+    and plans the follow-up at once (same type, subject, links and owner); a refusal names the
+    reason. Returns the activity and the follow-up, if any."""
+    note = (note or "").strip()
+    errors = {}
+    if outcome.needs_note and not note:
+        errors["note"] = (
+            _("Say why.") if outcome.kind != OutcomeKind.OTHER else _("Describe the outcome.")
+        )
+    if outcome.needs_date:
+        if new_due is None:
+            errors["new_due"] = _("Give the new date.")
+        elif new_due <= timezone.now():
+            errors["new_due"] = _("The new date must be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        done = activity_update(
+            actor=actor,
+            activity=activity,
+            data={"done": True, "outcome": outcome, "outcome_note": note},
+            version=version,
+        )
+        follow_up = None
+        if outcome.needs_date:
+            length = done.end_at - done.due_at if done.end_at and done.due_at else None
+            follow_up = activity_create(
+                actor=actor,
+                data={
+                    "type": done.type,
+                    "kind": done.kind,
+                    "subject": done.subject,
+                    "purpose": done.purpose,
+                    "due_at": new_due,
+                    "end_at": new_due + length if length is not None else None,
+                    "remind_before": done.remind_before,
+                    "company": done.company,
+                    "contact": done.contact,
+                    "deal": done.deal,
+                    "owner": done.owner,
+                    "description": done.description,
+                },
+                participants=list(done.participants.all()),
+            )
+            Activity.objects.filter(pk=done.pk).update(follow_up=follow_up)
+            done.follow_up = follow_up
+    return done, follow_up
 
 
 def activity_delete(*, actor: User, activity: Activity) -> None:

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from .activities import ActivityViewSet
+from .activities import ActivityTypeViewSet, ActivityViewSet, OutcomeViewSet
 from .companies import CompanyViewSet
 from .contacts import ContactViewSet
 from .deals import DealViewSet
@@ -24,6 +24,8 @@ router.register("activities", ActivityViewSet, basename="activity")
 router.register("lost-reasons", LostReasonViewSet, basename="lost-reason")
 router.register("stream", StreamViewSet, basename="stream")
 router.register("handover", HandoverViewSet, basename="handover")
+router.register("activity-types", ActivityTypeViewSet, basename="activity-type")
+router.register("outcomes", OutcomeViewSet, basename="outcome")
 router.register("exchange-rates", ExchangeRateViewSet, basename="exchange-rate")
 
 urlpatterns = [

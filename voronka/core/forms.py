@@ -183,7 +183,9 @@ class RecordForm(StyledFormMixin, forms.ModelForm):
             if name not in self.fields:
                 continue
             field = self.instance._meta.get_field(name)
-            if field.is_relation and getattr(self.instance, field.attname) is None:
+            if field.many_to_many:
+                data[name] = list(self.cleaned_data.get(name) or [])
+            elif field.is_relation and getattr(self.instance, field.attname) is None:
                 data[name] = None  # an empty required link raises on attribute access
             else:
                 data[name] = getattr(self.instance, name)

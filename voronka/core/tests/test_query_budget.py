@@ -45,7 +45,7 @@ BUDGETS = [
     ("api:company-list", {}, 7),
     ("api:contact-list", {"search": "иванов"}, 7),
     ("api:deal-list", {}, 9),
-    ("api:activity-list", {}, 7),
+    ("api:activity-list", {}, 8),  # + participants of the page
 ]
 
 

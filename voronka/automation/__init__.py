@@ -1,0 +1,1 @@
+"""Date rules: activities created ahead of a date field (birthdays, contract ends)."""

@@ -1,0 +1,1 @@
+"""The calendar of activities (day, week, month) and the personal iCalendar feed."""

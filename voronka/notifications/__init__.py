@@ -1,0 +1,1 @@
+"""In-app notifications (the bell), reminders of activities, and e-mail copies."""
