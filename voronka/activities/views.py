@@ -94,6 +94,12 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind")
     if kind:
         initial["kind"] = kind
+    # From the calendar (a selected slot) or a "plan a …" link: start, end, type, subject.
+    for name in ("due_at", "end_at", "subject"):
+        if request.GET.get(name):
+            initial[name] = request.GET[name][:255]
+    if request.GET.get("type", "").isdigit():
+        initial["type"] = int(request.GET["type"])
     for name, model in (("company", Company), ("contact", Contact), ("deal", Deal)):
         value = request.GET.get(name, "")
         if (
