@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "automation"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("settings/date-rules/", views.date_rule_list, name="date-rule-list"),
+    path("settings/date-rules/<int:pk>/", views.date_rule_edit, name="date-rule-edit"),
+]
