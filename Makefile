@@ -23,7 +23,7 @@ run: setup
 	@echo "  Voronka is at http://$(HOST):$(PORT)/  sign in as admin / admin"
 	@echo "  (managers: aliya, daniyar, ruslan, olga; head of sales: gulnara; password = login)"
 	@echo ""
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(PY) manage.py serve $(HOST):$(PORT)
 
 test: setup-dev lint check-deploy test-sqlite test-postgres
 
