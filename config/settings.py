@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "voronka.core.context_processors.voronka",
+                "voronka.notifications.context_processors.unread",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -154,6 +155,10 @@ else:
         "huey_class": "huey.SqliteHuey",
         "filename": os.environ.get("HUEY_SQLITE", str(BASE_DIR / "huey.sqlite3")),
     }
+# The daily job `voronka.core.tasks.load_daily_rates`: the bank feed (nbk or cbr; empty turns
+# the job off) and the hour, in TIME_ZONE, at which the consumer's scheduler loads its rates.
+RATES_SOURCE = os.environ.get("RATES_SOURCE", "nbk").strip().lower()
+RATES_HOUR = env_int("RATES_HOUR", 9)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -249,7 +254,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # run_huey adds its own handler; without this each of its lines would print twice.
+        "huey": {"level": "INFO", "propagate": False},
+    },
 }
 
 # Voronka's own settings.

@@ -7,7 +7,7 @@ from voronka.contacts.models import Company, Contact
 from voronka.core.forms import AutocompleteSelect, DateTimeInput, RecordForm, style_widgets
 from voronka.sales.models import Deal
 
-from .models import REMIND_CHOICES, Activity, ActivityKind, ActivityType
+from .models import REMIND_CHOICES, Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
 
 
 class ActivityForm(RecordForm):
@@ -94,3 +94,78 @@ class ActivityForm(RecordForm):
         if data.get("kind") not in ActivityKind.values:
             data.pop("kind", None)
         return data
+
+
+class CompleteForm(forms.Form):
+    """Completing an activity: the outcome, the reason or text, the new date of a postponement."""
+
+    outcome = forms.ModelChoiceField(
+        queryset=Outcome.objects.filter(is_active=True).order_by("order", "id"),
+        label=_("Outcome"),
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Reason or comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A postponement and a refusal need the reason."),
+    )
+    new_due = forms.DateTimeField(
+        label=_("New date (for a postponement)"),
+        required=False,
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    plan_next = forms.BooleanField(label=_("Plan the next step now"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class QuickForm(forms.Form):
+    """The quick form on top of a record's timeline: log a call, plan a call or a meeting,
+    or leave a note, about the record."""
+
+    WHAT = [
+        ("log_call", _("Log a call")),
+        ("plan_call", _("Plan a call")),
+        ("plan_meeting", _("Plan a meeting")),
+        ("note", _("Note")),
+    ]
+    what = forms.ChoiceField(choices=WHAT, initial="log_call", widget=forms.RadioSelect)
+    subject = forms.CharField(label=_("Subject"), max_length=255)
+    when = forms.DateTimeField(
+        label=_("When"),
+        required=False,
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("Now, if left empty for a logged call or a note."),
+    )
+    # A postponement is made on the planned call itself (its new date plans the follow-up).
+    outcome = forms.ModelChoiceField(
+        queryset=Outcome.objects.filter(is_active=True)
+        .exclude(kind=OutcomeKind.POSTPONED)
+        .order_by("order", "id"),
+        label=_("Outcome"),
+        required=False,
+        empty_label=_("— outcome of the call —"),
+    )
+    text = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    company = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    contact = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    deal = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self, small=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("what") in ("plan_call", "plan_meeting") and not cleaned.get("when"):
+            self.add_error("when", _("Plan a date and time for a call, meeting or task."))
+        return cleaned

@@ -4,6 +4,7 @@ tasks, letters and notes."""
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,31 @@ from voronka.core.services import FieldChange, create_record, update_record
 from .models import Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
 
 _RELATED = ("company", "contact", "deal")
+log = logging.getLogger("voronka.activities")
+
+
+def _after_commit(activity: Activity, actor: User, *, assigned: bool, invite: bool) -> None:
+    """Tell the new owner an activity was given to them, and send a meeting's invitations,
+    once the transaction is committed (a rolled-back save notifies nobody). A mail server that
+    is down costs a log line, never the save."""
+
+    def run() -> None:
+        from voronka.calendars.tasks import send_invitations_later
+        from voronka.notifications.services import notify_assigned
+
+        if assigned:
+            try:
+                notify_assigned(activity=activity, actor=actor)
+            except Exception:
+                log.exception("Could not notify the owner of activity %s", activity.pk)
+        if invite:
+            try:
+                send_invitations_later(activity.pk)
+            except Exception:
+                log.exception("Could not send the invitations of activity %s", activity.pk)
+
+    if assigned or invite:
+        transaction.on_commit(run)
 
 
 def _check_related(actor: User, activity: Activity, fields) -> None:
@@ -84,6 +110,12 @@ def activity_create(
         create_record(activity)
         if participants:
             activity.participants.set(participants)
+        _after_commit(
+            activity,
+            actor,
+            assigned=activity.owner_id != actor.pk,
+            invite=activity.kind == ActivityKind.MEETING and bool(participants),
+        )
     return activity
 
 
@@ -111,11 +143,20 @@ def activity_update(
         return extra
 
     with transaction.atomic():
-        activity, _changes = update_record(
+        before = set(activity.participants.values_list("pk", flat=True))
+        activity, changes = update_record(
             activity, data, actor=actor, version=version, before_save=before_save
         )
+        added = False
         if participants is not None:
             activity.participants.set(participants)
+            added = bool({p.pk for p in participants} - before)
+        _after_commit(
+            activity,
+            actor,
+            assigned=any(c.field == "owner" for c in changes) and activity.owner_id != actor.pk,
+            invite=activity.kind == ActivityKind.MEETING and added and not activity.done,
+        )
     return activity
 
 

@@ -1,8 +1,13 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,12 +19,13 @@ from voronka.contacts.models import Company, Contact
 from voronka.core import crud
 from voronka.core.export import ExportColumn, export_csv
 from voronka.core.listing import Column
+from voronka.core.services import ConflictError
 from voronka.sales.models import Deal
 
 from . import selectors, services
 from .filters import ActivityFilter
-from .forms import ActivityForm
-from .models import Activity
+from .forms import ActivityForm, CompleteForm, QuickForm
+from .models import Activity, ActivityKind, Outcome, OutcomeKind
 
 ACTIVITY_COLUMNS = [
     Column("done", "", sortable=False),
@@ -157,3 +163,138 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
         record_arg="activity",
         success_url=reverse("activities:activity-list"),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Complete an activity with its outcome; a postponement plans the follow-up at once."""
+    activity = access.get_changeable(request.user, Activity, pk)
+    if activity.done:
+        messages.info(request, _("This activity is already done."))
+        return redirect(activity.get_absolute_url())
+    form = CompleteForm(
+        request.POST or None,
+        initial={"version": activity.version, "plan_next": bool(activity.deal_id)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            done, follow_up = services.activity_complete(
+                actor=request.user,
+                activity=activity,
+                outcome=data["outcome"],
+                note=data["note"],
+                new_due=data["new_due"],
+                version=data["version"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except ConflictError:
+            form.add_error(
+                None, _("Someone changed this activity meanwhile. Reload the page and try again.")
+            )
+        else:
+            if follow_up is not None:
+                messages.success(
+                    request,
+                    _("Postponed: the follow-up is planned for %(day)s.")
+                    % {
+                        "day": formats.date_format(
+                            timezone.localtime(follow_up.due_at), "SHORT_DATETIME_FORMAT"
+                        )
+                    },
+                )
+                return redirect(follow_up.get_absolute_url())
+            messages.success(request, _("“%(name)s” is done.") % {"name": done})
+            if data["plan_next"]:
+                params = {
+                    name: getattr(done, f"{name}_id")
+                    for name in ("company", "contact", "deal")
+                    if getattr(done, f"{name}_id")
+                }
+                params["kind"] = ActivityKind.CALL
+                return redirect(f"{reverse('activities:activity-create')}?{urlencode(params)}")
+            next_url = request.POST.get("next", "")
+            if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                return redirect(next_url)
+            return redirect(done.get_absolute_url())
+    return render(
+        request,
+        "activities/activity_complete.html",
+        {
+            "object": activity,
+            "form": form,
+            "next": request.GET.get("next", request.POST.get("next", "")),
+            "postponed_kind": OutcomeKind.POSTPONED,
+        },
+    )
+
+
+QUICK_KINDS = {
+    "log_call": ActivityKind.CALL,
+    "plan_call": ActivityKind.CALL,
+    "plan_meeting": ActivityKind.MEETING,
+    "note": ActivityKind.NOTE,
+}
+
+
+def _quick_links(request: HttpRequest, form: QuickForm) -> dict:
+    """The record the quick form is about, each id through the access layer."""
+    links = {}
+    for name, model in (("company", Company), ("contact", Contact), ("deal", Deal)):
+        pk = form.cleaned_data.get(name)
+        if pk:
+            links[name] = access.get_visible(request.user, model.objects.all(), pk)
+    return links
+
+
+@login_required
+@require_POST
+def activity_quick(request: HttpRequest) -> HttpResponse:
+    """Log a call, plan a call or a meeting, or leave a note from a record's timeline."""
+    form = QuickForm(request.POST)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("core:home")
+    if form.is_valid():
+        data = form.cleaned_data
+        what = data["what"]
+        kind = QUICK_KINDS[what]
+        try:
+            with transaction.atomic():
+                activity = _quick_save(request, form, what, kind)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                field = {"note": "text", "due_at": "when"}.get(field, field)
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("“%(name)s” is saved.") % {"name": activity})
+            return redirect(next_url)
+    return render(request, "activities/activity_quick.html", {"form": form, "next": next_url})
+
+
+def _quick_save(request: HttpRequest, form: QuickForm, what: str, kind: str) -> Activity:
+    data = form.cleaned_data
+    now_if_past = timezone.now() if what in ("log_call", "note") else None
+    activity = services.activity_create(
+        actor=request.user,
+        data={
+            "kind": kind,
+            "type": services.default_type(kind),
+            "subject": data["subject"],
+            "due_at": data["when"] or now_if_past,
+            "description": data["text"] if what != "log_call" else "",
+            **_quick_links(request, form),
+        },
+    )
+    if what == "log_call":
+        outcome = (
+            data["outcome"]
+            or Outcome.objects.filter(kind=OutcomeKind.SUCCESS, is_active=True).first()
+        )
+        activity, _follow_up = services.activity_complete(
+            actor=request.user, activity=activity, outcome=outcome, note=data["text"]
+        )
+    return activity

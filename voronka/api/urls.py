@@ -3,10 +3,12 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from .activities import ActivityTypeViewSet, ActivityViewSet, OutcomeViewSet
+from .calendar import CalendarViewSet
 from .companies import CompanyViewSet
 from .contacts import ContactViewSet
 from .deals import DealViewSet
 from .handover import HandoverViewSet
+from .notifications import NotificationViewSet
 from .pipelines import LeadSourceViewSet, LostReasonViewSet, PipelineViewSet, StageViewSet
 from .rates import ExchangeRateViewSet
 from .stream import StreamViewSet
@@ -27,6 +29,8 @@ router.register("handover", HandoverViewSet, basename="handover")
 router.register("activity-types", ActivityTypeViewSet, basename="activity-type")
 router.register("outcomes", OutcomeViewSet, basename="outcome")
 router.register("exchange-rates", ExchangeRateViewSet, basename="exchange-rate")
+router.register("calendar", CalendarViewSet, basename="calendar")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),

@@ -19,7 +19,7 @@ def contacts_visible_to(*, user) -> QuerySet[Contact]:
 
 def company_related(*, user, company: Company) -> dict:
     """What a company's page shows beside it: its people, deals and activities the user may see."""
-    from voronka.activities.selectors import activities_visible_to
+    from voronka.activities.selectors import activities_visible_to, postponements
     from voronka.sales.selectors import deals_visible_to
 
     contacts = (
@@ -38,6 +38,7 @@ def company_related(*, user, company: Company) -> dict:
         "deals_count": deals.count(),
         "activities": list(activities[:RELATED_LIMIT]),
         "activities_count": activities.count(),
+        "postponed": postponements(companies=[company.pk]).get(company.pk, 0),
     }
 
 

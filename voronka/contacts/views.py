@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity
-from voronka.audit import selectors as audit
 from voronka.audit.services import record_view
+from voronka.audit.timeline import record_context
 from voronka.core import crud
 from voronka.core.export import ExportColumn, export_csv
 from voronka.core.listing import Column
@@ -125,8 +125,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contacts/company_detail.html",
         {
             "object": company,
-            "history": audit.history(entity=Entity.COMPANY, object_id=company.pk),
-            "events": audit.stream(user=request.user, entity=Entity.COMPANY, object_id=company.pk),
+            **record_context(user=request.user, entity=Entity.COMPANY, record=company),
             "can_change": access.can_change(request.user, company),
             "can_delete": access.can_delete(request.user, company),
             **selectors.company_related(user=request.user, company=company),
@@ -211,8 +210,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contacts/contact_detail.html",
         {
             "object": contact,
-            "history": audit.history(entity=Entity.CONTACT, object_id=contact.pk),
-            "events": audit.stream(user=request.user, entity=Entity.CONTACT, object_id=contact.pk),
+            **record_context(user=request.user, entity=Entity.CONTACT, record=contact),
             "can_change": access.can_change(request.user, contact),
             "can_delete": access.can_delete(request.user, contact),
             "company_visible": contact.company is not None

@@ -4,12 +4,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from voronka.accounts import access
+from voronka.accounts.models import Entity
 from voronka.activities.models import ActivityKind
 from voronka.activities.selectors import activities_visible_to
 from voronka.audit.selectors import StreamScope, stream
 from voronka.contacts.selectors import companies_visible_to, contacts_visible_to
 from voronka.sales.models import StageKind
-from voronka.sales.selectors import deals_visible_to
+from voronka.sales.selectors import deals_visible_to, without_next_step
 
 from . import money
 from .pagination import slice_by_ids
@@ -23,15 +25,22 @@ SEARCH_LIMIT = 10
 def home(request: HttpRequest) -> HttpResponse:
     """What a manager sees first: their open calls, meetings and tasks, and their top deals."""
     user = request.user
+    # A head of sales (who manages more than their own) can switch to the whole team.
+    can_see_team = access.scope(user, Entity.ACTIVITY, access.Action.CHANGE) not in (
+        access.Scope.OWN,
+        access.Scope.NONE,
+    )
+    whose = "team" if request.GET.get("who") == "team" and can_see_team else "mine"
+    owners = {"owner": user} if whose == "mine" else {}
     mine = (
-        activities_visible_to(user=user).filter(owner=user, done__is=False).order_by("due_at", "pk")
+        activities_visible_to(user=user).filter(done__is=False, **owners).order_by("due_at", "pk")
     )
     end_of_today = timezone.localtime().replace(hour=23, minute=59, second=59)
-    top_deals = (
-        deals_visible_to(user=user)
-        .filter(owner=user, stage__kind=StageKind.OPEN)
-        .order_by("-amount", "pk")
-    )
+    open_deals = deals_visible_to(user=user).filter(stage__kind=StageKind.OPEN, **owners)
+    top_deals = open_deals.order_by("-amount", "pk")
+    no_step = without_next_step(open_deals)
+    no_step_rows = list(no_step.order_by("-amount", "pk")[:5])
+    no_step_count = no_step.count() if len(no_step_rows) == 5 else len(no_step_rows)
     scope = request.GET.get("stream", StreamScope.ALL)
     if scope not in (StreamScope.MINE, StreamScope.TEAM, StreamScope.ALL):
         scope = StreamScope.ALL
@@ -42,10 +51,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "rates": money.latest_rates(),
             "events": stream(user=user, scope=scope, limit=15),
             "stream_scope": scope,
-            "calls": list(mine.filter(kind=ActivityKind.CALL)[:10]),
-            "meetings": list(mine.filter(kind=ActivityKind.MEETING)[:10]),
+            "calls": list(mine.filter(kind=ActivityKind.CALL, due_at__lte=end_of_today)[:10]),
+            "meetings": list(mine.filter(kind=ActivityKind.MEETING, due_at__lte=end_of_today)[:10]),
             "tasks": list(mine.filter(kind=ActivityKind.TASK, due_at__lte=end_of_today)[:10]),
             "top_deals": list(top_deals[:10]),
+            "no_step_deals": no_step_rows,
+            "no_step_count": no_step_count,
+            "whose": whose,
+            "can_see_team": can_see_team,
         },
     )
 

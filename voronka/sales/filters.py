@@ -54,6 +54,16 @@ class DealFilter(RecordFilterSet):
     )
     created_from = DayFromFilter(field_name="created_at", label=_("Created from"))
     created_to = DayToFilter(field_name="created_at", label=_("Created to"))
+    no_next_step = django_filters.BooleanFilter(
+        method="filter_no_next_step",
+        label=_("Without a next step"),
+        widget=django_filters.widgets.BooleanWidget,
+    )
+
+    def filter_no_next_step(self, queryset, name, value):
+        from .selectors import without_next_step
+
+        return without_next_step(queryset) if value else queryset
 
     sort_fields = {
         "name": ["name"],
@@ -81,4 +91,5 @@ class DealFilter(RecordFilterSet):
             "close_to",
             "created_from",
             "created_to",
+            "no_next_step",
         ]

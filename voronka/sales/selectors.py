@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from voronka.accounts import access
 
-from .models import Deal, Pipeline, Stage
+from .models import Deal, Pipeline, Stage, StageKind
 
 
 def deals_visible_to(*, user) -> QuerySet[Deal]:
@@ -35,12 +35,16 @@ def stage_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 
 
 def deal_related(*, user, deal: Deal) -> dict:
-    from voronka.activities.selectors import activities_visible_to
+    from voronka.activities.selectors import activities_visible_to, postponements
 
     activities = (
         activities_visible_to(user=user).filter(deal=deal).order_by("done", "-due_at", "-pk")
     )
-    return {"activities": list(activities[:20]), "activities_count": activities.count()}
+    return {
+        "activities": list(activities[:20]),
+        "activities_count": activities.count(),
+        "postponed": postponements(deals=[deal.pk]).get(deal.pk, 0),
+    }
 
 
 def stage_panel(*, deal: Deal) -> dict:
@@ -108,3 +112,16 @@ def attach_base_amounts(deals) -> None:
                 deal.amount, deal.currency, deal.value_date, rates={deal.currency.upper(): rate}
             )
         )
+
+
+def without_next_step(deals: QuerySet[Deal]) -> QuerySet[Deal]:
+    """Open deals with no planned activity (a call, meeting, task… not yet done): the
+    "без следующего шага" of the next-step discipline."""
+    from django.db.models import Exists, OuterRef
+
+    from voronka.activities.models import Activity, ActivityKind
+
+    planned = Activity.objects.filter(deal=OuterRef("pk"), done__is=False).exclude(
+        kind=ActivityKind.NOTE
+    )
+    return deals.filter(stage__kind=StageKind.OPEN).filter(~Exists(planned))

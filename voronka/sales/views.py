@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity
-from voronka.audit import selectors as audit
 from voronka.audit.services import record_view
+from voronka.audit.timeline import record_context
 from voronka.contacts.models import Company, Contact
 from voronka.core import crud, money
 from voronka.core.export import ExportColumn, export_csv
@@ -123,8 +123,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and access.can_view(request.user, deal.company),
             "contact_visible": deal.contact is not None
             and access.can_view(request.user, deal.contact),
-            "history": audit.history(entity=Entity.DEAL, object_id=deal.pk),
-            "events": audit.stream(user=request.user, entity=Entity.DEAL, object_id=deal.pk),
+            **record_context(user=request.user, entity=Entity.DEAL, record=deal),
             **selectors.stage_panel(deal=deal),
             **selectors.deal_related(user=request.user, deal=deal),
         },
@@ -396,7 +395,7 @@ def lead_source_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "sales/lead_source_form.html", {"form": form, "object": source})
 
 
-BOARD_FILTERS = ("search", "owner", "team", "lead_source", "close_from", "close_to")
+BOARD_FILTERS = ("search", "owner", "team", "lead_source", "close_from", "close_to", "no_next_step")
 
 
 def _board_filter(request: HttpRequest) -> tuple[DealFilter, QuerySet]:

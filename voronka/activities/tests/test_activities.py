@@ -83,8 +83,15 @@ def test_the_form_plans_a_call_for_a_contact(owner):
 
 
 def test_home_shows_my_calls_meetings_and_tasks(owner):
-    ActivityFactory(owner=owner, subject="Звонок Иванову", kind=ActivityKind.CALL)
-    ActivityFactory(owner=owner, subject="Встреча в офисе", kind=ActivityKind.MEETING)
+    now = timezone.now()
+    ActivityFactory(owner=owner, subject="Звонок Иванову", kind=ActivityKind.CALL, due_at=now)
+    ActivityFactory(owner=owner, subject="Встреча в офисе", kind=ActivityKind.MEETING, due_at=now)
+    ActivityFactory(
+        owner=owner,
+        subject="Звонок послезавтра",
+        kind=ActivityKind.CALL,
+        due_at=now + datetime.timedelta(days=2),
+    )
     ActivityFactory(
         owner=owner,
         subject="Выставить счёт",
@@ -95,6 +102,7 @@ def test_home_shows_my_calls_meetings_and_tasks(owner):
     body = client_for(owner).get(reverse("core:home")).content.decode()
     for text in ("Звонок Иванову", "Встреча в офисе", "Выставить счёт", "Большая сделка"):
         assert text in body
+    assert "Звонок послезавтра" not in body  # the home page is about today
 
 
 def test_activity_list_filters_by_kind_and_done(owner):
