@@ -18,6 +18,7 @@ from .pagination import slice_by_ids
 from .search import apply_search, search_terms
 
 SEARCH_LIMIT = 10
+NO_STEP_LIMIT = 100
 
 
 @login_required
@@ -40,7 +41,12 @@ def home(request: HttpRequest) -> HttpResponse:
     top_deals = open_deals.order_by("-amount", "pk")
     no_step = without_next_step(open_deals)
     no_step_rows = list(no_step.order_by("-amount", "pk")[:5])
-    no_step_count = no_step.count() if len(no_step_rows) == 5 else len(no_step_rows)
+    # Counted up to NO_STEP_LIMIT ("100+" beyond): the page must stay fast for a big team.
+    no_step_count = (
+        no_step.order_by()[: NO_STEP_LIMIT + 1].count()
+        if len(no_step_rows) == 5
+        else len(no_step_rows)
+    )
     scope = request.GET.get("stream", StreamScope.ALL)
     if scope not in (StreamScope.MINE, StreamScope.TEAM, StreamScope.ALL):
         scope = StreamScope.ALL
@@ -56,7 +62,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "tasks": list(mine.filter(kind=ActivityKind.TASK, due_at__lte=end_of_today)[:10]),
             "top_deals": list(top_deals[:10]),
             "no_step_deals": no_step_rows,
-            "no_step_count": no_step_count,
+            "no_step_count": min(no_step_count, NO_STEP_LIMIT),
+            "no_step_more": no_step_count > NO_STEP_LIMIT,
             "whose": whose,
             "can_see_team": can_see_team,
         },

@@ -401,7 +401,12 @@ BOARD_FILTERS = ("search", "owner", "team", "lead_source", "close_from", "close_
 def _board_filter(request: HttpRequest) -> tuple[DealFilter, QuerySet]:
     """The board's filters are the list's (the same FilterSet), minus what the columns are."""
     deals = selectors.deals_visible_to(user=request.user)
-    filterset = DealFilter(request.GET or None, queryset=deals, request=request)
+    # The pipeline is the board's own choice and the columns are its stages, so neither is a
+    # filter here: the columns select by stage ids, which the (stage, close date) index serves.
+    data = request.GET.copy()
+    for name in ("pipeline", "stage", "status"):
+        data.pop(name, None)
+    filterset = DealFilter(data or None, queryset=deals, request=request)
     style_widgets(filterset.form, small=True)
     if not filterset.is_bound:
         return filterset, deals
@@ -463,7 +468,7 @@ def deal_board_column(request: HttpRequest) -> HttpResponse:
     offset = request.GET.get("offset", "0")
     offset = int(offset) if offset.isdigit() else 0
     _filterset, deals = _board_filter(request)
-    cards = board.cards(deals.filter(pipeline=pipeline), stage, offset=offset)
+    cards = board.cards(deals, stage, offset=offset)
     params = request.GET.copy()
     params["offset"] = offset + board.CARDS_PER_PAGE
     return render(
@@ -487,7 +492,7 @@ def deal_board_stats(request: HttpRequest) -> HttpResponse:
     _filterset, deals = _board_filter(request)
     if pipeline is None:
         return JsonResponse({"columns": {}})
-    columns = board.columns(deals.filter(pipeline=pipeline), pipeline, with_cards=False)
+    columns = board.columns(deals, pipeline, with_cards=False)
     base = money.base_currency()
     return JsonResponse(
         {
