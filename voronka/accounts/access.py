@@ -201,6 +201,13 @@ def can_assign(user, entity: str, owner) -> bool:
     return owner is not None and owner.is_active and (ids is None or owner.pk in ids)
 
 
+def can_pass_task(user, owner) -> bool:
+    """Anyone may pass a client's request to a colleague of any department as a task (with
+    its deadline and purpose): the task becomes theirs and they are told. Every other record
+    (and every other kind of activity) follows the change scope of `can_assign`."""
+    return bool(user.is_active and owner is not None and owner.is_active)
+
+
 def colleagues(user, entity: str) -> models.QuerySet[User]:
     """Users whose records this user may see: the choices of an "owner" filter."""
     users = User.objects.all()
@@ -221,6 +228,7 @@ __all__ = [
     "can_configure",
     "can_create",
     "can_delete",
+    "can_pass_task",
     "can_view",
     "changeable",
     "colleagues",

@@ -74,6 +74,15 @@ class ActivityForm(RecordForm):
             "first_name", "last_name"
         )
         self.fields["participants"].help_text = _("For a meeting: who else takes part.")
+        if self.instance.pk is None:
+            # A task can be passed to anyone (a request for another department); the service
+            # refuses other kinds of activity for people outside the author's change scope.
+            self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(
+                "first_name", "last_name"
+            )
+            self.fields["owner"].help_text = _(
+                "A task can be given to anyone, e.g. a client's request for another department."
+            )
         style_widgets(self)
         self.fields["company"].queryset = access.visible(user, Company.objects.all())
         self.fields["contact"].queryset = access.visible(user, Contact.objects.all())

@@ -95,8 +95,17 @@ def activity_create(
     data = dict(data)
     participants = data.pop("participants", participants)
     activity = Activity(**{"owner": actor, **data})
-    if not access.can_assign(actor, Entity.ACTIVITY, activity.owner):
-        raise ValidationError({"owner": _("You may not make this user the owner of a record.")})
+    _derive(activity)
+    passed_task = activity.kind == ActivityKind.TASK and access.can_pass_task(actor, activity.owner)
+    if not access.can_assign(actor, Entity.ACTIVITY, activity.owner) and not passed_task:
+        raise ValidationError(
+            {
+                "owner": _(
+                    "You may not make this user the owner of a record. "
+                    "A task can be given to anyone."
+                )
+            }
+        )
     _check_related(actor, activity, _RELATED)
     _fill_links(activity)
     if activity.kind == ActivityKind.NOTE and activity.due_at is None:
@@ -127,7 +136,12 @@ def activity_update(
 
     def before_save(record: Activity, changes: list[FieldChange]) -> list[FieldChange]:
         fields = {c.field for c in changes}
-        if "owner" in fields and not access.can_assign(actor, Entity.ACTIVITY, record.owner):
+        passed_task = record.kind == ActivityKind.TASK and access.can_pass_task(actor, record.owner)
+        if (
+            "owner" in fields
+            and not access.can_assign(actor, Entity.ACTIVITY, record.owner)
+            and not passed_task
+        ):
             raise ValidationError({"owner": _("You may not make this user the owner of a record.")})
         _check_related(actor, record, fields & set(_RELATED))
         extra = []

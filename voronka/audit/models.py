@@ -102,6 +102,8 @@ class StreamEvent(models.Model):
             models.Index(fields=["-created_at", "-id"], name="stream_created_idx"),
             models.Index(fields=["owner", "-created_at", "-id"], name="stream_owner_idx"),
             models.Index(fields=["entity", "object_id", "-created_at"], name="stream_record_idx"),
+            # A company's page shows the events of its deals too.
+            models.Index(fields=["company_id", "-created_at"], name="stream_company_idx"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,11 @@ class CompanyFilter(RecordFilterSet):
     city = django_filters.CharFilter(field_name="city", lookup_expr="exact", label=_("City"))
     created_from = DayFromFilter(field_name="created_at", label=_("Created from"))
     created_to = DayToFilter(field_name="created_at", label=_("Created to"))
+    no_next_step = django_filters.BooleanFilter(
+        method="filter_no_next_step",
+        label=_("Customers without a next step"),
+        widget=django_filters.widgets.BooleanWidget,
+    )
 
     sort_fields = {
         "name": ["name"],
@@ -28,7 +33,28 @@ class CompanyFilter(RecordFilterSet):
 
     class Meta:
         model = Company
-        fields = ["search", "kind", "owner", "city", "created_from", "created_to"]
+        fields = [
+            "search",
+            "kind",
+            "owner",
+            "city",
+            "created_from",
+            "created_to",
+            "no_next_step",
+        ]
+
+    def filter_no_next_step(self, queryset, name, value):
+        """Customers with nothing planned with them: no call, meeting or task not yet done."""
+        if not value:
+            return queryset
+        from django.db.models import Exists, OuterRef
+
+        from voronka.activities.models import Activity, ActivityKind
+
+        planned = Activity.objects.filter(company=OuterRef("pk"), done__is=False).exclude(
+            kind=ActivityKind.NOTE
+        )
+        return queryset.filter(is_customer=True).filter(~Exists(planned))
 
     def filter_kind(self, queryset, name, value):
         if value in CompanyKind.values:

@@ -179,3 +179,50 @@ def test_the_api_completes_with_an_outcome(owner):
     assert not follow_up["done"]
     listed = client.get("/api/v1/outcomes/").json()
     assert {o["kind"] for o in listed} == set(OutcomeKind.values)
+
+
+def test_anyone_passes_a_request_to_another_department_as_a_task(
+    owner, outsider, django_capture_on_commit_callbacks
+):
+    from voronka.notifications.models import Notification
+
+    due = timezone.now() + datetime.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        task = activity_create(
+            actor=owner,
+            data={
+                "kind": "task",
+                "subject": "Подготовить счёт для клиента",
+                "purpose": "Клиент ждёт счёт до пятницы",
+                "due_at": due,
+                "owner": outsider,
+            },
+        )
+    assert task.owner == outsider and task.assigned_by == owner
+    note = Notification.objects.get(user=outsider)
+    assert "Подготовить счёт для клиента" in note.title and note.url == task.get_absolute_url()
+    # Other kinds of activity keep to the author's change scope.
+    with pytest.raises(ValidationError) as error:
+        activity_create(
+            actor=owner,
+            data={"kind": "call", "subject": "Позвонить", "due_at": due, "owner": outsider},
+        )
+    assert "owner" in error.value.message_dict
+
+
+def test_a_meeting_with_participants_sends_them_an_invitation(
+    owner, teammate, mailoutbox, django_capture_on_commit_callbacks
+):
+    teammate.email = "teammate@example.com"
+    teammate.save()
+    start = timezone.now() + datetime.timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_create(
+            actor=owner,
+            data={"kind": "meeting", "subject": "Встреча с клиентом", "due_at": start},
+            participants=[teammate],
+        )
+    assert [m.to for m in mailoutbox] == [["teammate@example.com"]]
+    attachment = mailoutbox[0].attachments[0]
+    content = attachment[1] if isinstance(attachment[1], str) else attachment[1].decode()
+    assert attachment[0] == "invite.ics" and "METHOD:REQUEST" in content

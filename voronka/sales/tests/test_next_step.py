@@ -55,3 +55,21 @@ def test_a_head_of_sales_switches_the_home_page_to_the_team(owner, head):
     # A manager sees no switch and ?who=team changes nothing for them.
     manager = client_for(owner).get(reverse("core:home"), {"who": "team"}).content.decode()
     assert 'data-testid="home-whose"' not in manager
+
+
+def test_the_company_list_finds_customers_without_a_next_step(owner):
+    from voronka.core.tests.factories import CompanyFactory
+
+    CompanyFactory(owner=owner, name="Клиент без шага", is_customer=True)
+    planned = CompanyFactory(owner=owner, name="Клиент с планом", is_customer=True)
+    ActivityFactory(owner=owner, company=planned)
+    CompanyFactory(owner=owner, name="Поставщик", is_customer=False, is_supplier=True)
+
+    content = (
+        client_for(owner)
+        .get(reverse("contacts:company-list"), {"no_next_step": "true"})
+        .content.decode()
+    )
+
+    assert "Клиент без шага" in content
+    assert "Клиент с планом" not in content and "Поставщик" not in content
