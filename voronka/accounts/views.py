@@ -8,6 +8,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from voronka.calendars.models import CalendarFeed
+
 from . import forms
 from .models import ApiToken
 
@@ -70,6 +72,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "form": form,
             "token_form": token_form,
             "tokens": user.api_tokens.filter(revoked_at__isnull=True),
+            "calendar_feed": CalendarFeed.objects.filter(user=user).first(),
             "new_key": request.session.pop("new_api_key", None),
         },
     )

@@ -158,7 +158,7 @@ def feed_renew(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, _("The calendar address is ready: add it to your calendar program.")
         )
-    return redirect(reverse("calendars:calendar") + "#subscribe")
+    return _back(request)
 
 
 @login_required
@@ -166,6 +166,13 @@ def feed_renew(request: HttpRequest) -> HttpResponse:
 def feed_revoke(request: HttpRequest) -> HttpResponse:
     services.feed_revoke(user=request.user)
     messages.success(request, _("The calendar address is revoked."))
+    return _back(request)
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    """Back to the profile (where the address is also managed) or to the calendar."""
+    if request.POST.get("next") == "profile":
+        return redirect(reverse("accounts:profile") + "#calendar-feed")
     return redirect(reverse("calendars:calendar") + "#subscribe")
 
 
