@@ -170,7 +170,7 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
     """Complete an activity with its outcome; a postponement plans the follow-up at once."""
     activity = access.get_changeable(request.user, Activity, pk)
-    if activity.done:
+    if activity.done or activity.kind == ActivityKind.NOTE:
         messages.info(request, _("This activity is already done."))
         return redirect(activity.get_absolute_url())
     form = CompleteForm(

@@ -53,7 +53,7 @@ def timeline(
     )
     past = list(
         about.filter(Q(done__is=True) | Q(kind=ActivityKind.NOTE))
-        .annotate(moment=Coalesce(F("done_at"), F("due_at"), F("created_at")))
+        .annotate(moment=Coalesce(F("due_at"), F("done_at"), F("created_at")))
         .order_by("-moment", "-pk")[:limit]
     )
     items = [Item(at=a.moment, kind="activity", activity=a) for a in past]

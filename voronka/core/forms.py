@@ -19,7 +19,7 @@ def style_widgets(form: forms.BaseForm, *, small: bool = False) -> None:
     for field in form.fields.values():
         widget = field.widget
         css = widget.attrs.get("class", "")
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
             extra = "form-check-input"
         elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
             extra = "form-select"

@@ -10,6 +10,7 @@ from voronka.activities.models import ActivityKind
 from voronka.activities.selectors import activities_visible_to
 from voronka.audit.selectors import StreamScope, stream
 from voronka.contacts.selectors import companies_visible_to, contacts_visible_to
+from voronka.notifications.selectors import notifications_for
 from voronka.sales.models import StageKind
 from voronka.sales.selectors import deals_visible_to, without_next_step
 
@@ -62,6 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "tasks": list(mine.filter(kind=ActivityKind.TASK, due_at__lte=end_of_today)[:10]),
             "top_deals": list(top_deals[:10]),
             "no_step_deals": no_step_rows,
+            "unread_notes": list(notifications_for(user=user, unread=True)[:5]),
             "no_step_count": min(no_step_count, NO_STEP_LIMIT),
             "no_step_more": no_step_count > NO_STEP_LIMIT,
             "whose": whose,

@@ -73,3 +73,15 @@ def test_the_company_list_finds_customers_without_a_next_step(owner):
 
     assert "Клиент без шага" in content
     assert "Клиент с планом" not in content and "Поставщик" not in content
+
+
+def test_the_home_page_lists_my_unread_notifications(owner, teammate):
+    from voronka.notifications.services import notify
+
+    notify(user=owner, kind="system", title="Проверьте договор с «Ромашкой»", url="/companies/")
+    notify(user=teammate, kind="system", title="Чужое уведомление")
+
+    home = client_for(owner).get(reverse("core:home")).content.decode()
+
+    section = home.partition('data-testid="home-notifications"')[2]
+    assert "Проверьте договор с «Ромашкой»" in section and "Чужое уведомление" not in home
