@@ -19,6 +19,7 @@ const files = {
   "sortablejs/Sortable.min.js": "sortablejs/Sortable.min.js",
   "fullcalendar/index.global.min.js": "fullcalendar/index.global.min.js",
   "@fullcalendar/core/locales/ru.global.min.js": "fullcalendar/ru.global.min.js",
+  "chart.js/dist/chart.umd.min.js": "chart.js/chart.umd.min.js",
 };
 
 rmSync(vendor, { recursive: true, force: true });

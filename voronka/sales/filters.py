@@ -54,6 +54,11 @@ class DealFilter(RecordFilterSet):
     )
     created_from = DayFromFilter(field_name="created_at", label=_("Created from"))
     created_to = DayToFilter(field_name="created_at", label=_("Created to"))
+    closed_from = DayFromFilter(field_name="closed_at", label=_("Closed from"))
+    closed_to = DayToFilter(field_name="closed_at", label=_("Closed to"))
+    # Set by the reports' links (a bar of lost reasons), like company and contact.
+    lost_reason = django_filters.NumberFilter(field_name="lost_reason_id", label=_("Lost reason"))
+    hidden_filters = (*RecordFilterSet.hidden_filters, "lost_reason")
     no_next_step = django_filters.BooleanFilter(
         method="filter_no_next_step",
         label=_("Without a next step"),
@@ -91,5 +96,8 @@ class DealFilter(RecordFilterSet):
             "close_to",
             "created_from",
             "created_to",
+            "closed_from",
+            "closed_to",
+            "lost_reason",
             "no_next_step",
         ]

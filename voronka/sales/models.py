@@ -251,6 +251,8 @@ class Deal(OwnedRecord):
             models.Index(fields=["stage", "expected_close_date"], name="deal_stage_close_idx"),
             # The list filtered by a stage, newest first (its default order).
             models.Index(fields=["stage", "-created_at", "-id"], name="deal_stage_created_idx"),
+            # Reports: deals won or lost in a period.
+            models.Index(fields=["closed_at", "stage"], name="deal_closed_idx"),
             models.Index(fields=["expected_close_date", "id"], name="deal_close_idx"),
             models.Index(fields=["amount", "id"], name="deal_amount_idx"),
             models.Index(fields=["-created_at", "-id"], name="deal_created_idx"),

@@ -26,6 +26,8 @@ from . import names
 
 # The board and a record's history: the issue's target, p95 server time.
 BOARD_TARGET_MS = 200.0
+# Dashboards (issue 5): under a second.
+REPORT_TARGET_MS = 1000.0
 SURNAME_QUERY = "иванов"  # lower case on purpose: must find "Иванов" / "Иванова"
 
 Check = Callable[[HttpResponse], tuple[int, str]]  # → (rows found, error or "")
@@ -106,6 +108,20 @@ def _json_list(*, key: str = "", at_least: int = 1) -> Check:
         if len(items) < at_least:
             return len(items), f"{len(items)} items, expected at least {at_least}"
         return len(items), ""
+
+    return check
+
+
+def _report_blocks(*, at_least: int = 5) -> Check:
+    """A dashboard page with its blocks (each a card with data-testid="block-…")."""
+
+    def check(response: HttpResponse) -> tuple[int, str]:
+        if response.status_code != 200:
+            return 0, f"status {response.status_code}"
+        blocks = response.content.decode().count('data-testid="block-')
+        if blocks < at_least:
+            return blocks, f"{blocks} blocks, expected at least {at_least}"
+        return blocks, ""
 
     return check
 
@@ -325,6 +341,18 @@ def cases(subjects: Subjects) -> list[Case]:
             target_ms=BOARD_TARGET_MS,
         ),
         Case("home: stream and rates", "/", _html_rows("deals", at_least=1)),
+        Case(
+            "reports: dashboard, this year",
+            "/reports/?period=this_year",
+            _report_blocks(),
+            target_ms=REPORT_TARGET_MS,
+        ),
+        Case(
+            "reports: dashboard, last year, one owner",
+            f"/reports/?period=last_year&owner={owner}",
+            _report_blocks(),
+            target_ms=REPORT_TARGET_MS,
+        ),
         Case("api: stream", "/api/v1/stream/?limit=50", _json_list(at_least=50)),
         Case("api: deals", "/api/v1/deals/", _api_rows()),
         Case(f"api: deals page {deep}", f"/api/v1/deals/?page={deep}", _api_rows()),

@@ -1,0 +1,99 @@
+"""The filters every dashboard block shares: period, pipeline, team and manager."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from voronka.accounts import access
+from voronka.accounts.models import Entity, Team
+from voronka.core.forms import DateInput, style_widgets
+from voronka.sales.models import Pipeline
+
+PERIODS = [
+    ("this_month", _("This month")),
+    ("last_month", _("Last month")),
+    ("this_quarter", _("This quarter")),
+    ("last_quarter", _("Last quarter")),
+    ("this_year", _("This year")),
+    ("last_year", _("Last year")),
+    ("custom", _("Dates below")),
+]
+
+
+def _quarter_start(day: datetime.date) -> datetime.date:
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def period_dates(period: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a preset period around `today`."""
+    month = today.replace(day=1)
+    if period == "last_month":
+        end = month - datetime.timedelta(days=1)
+        return end.replace(day=1), end
+    if period == "this_quarter":
+        start = _quarter_start(today)
+    elif period == "last_quarter":
+        end = _quarter_start(today) - datetime.timedelta(days=1)
+        return _quarter_start(end), end
+    elif period == "this_year":
+        start = today.replace(month=1, day=1)
+        return start, start.replace(month=12, day=31)
+    elif period == "last_year":
+        start = today.replace(year=today.year - 1, month=1, day=1)
+        return start, start.replace(month=12, day=31)
+    else:
+        start = month
+    months = 3 if period == "this_quarter" else 1
+    end = start
+    for _month in range(months):
+        end = (end + datetime.timedelta(days=32)).replace(day=1)
+    return start, end - datetime.timedelta(days=1)
+
+
+class ReportFilterForm(forms.Form):
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, initial="this_year")
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    pipeline = forms.ModelChoiceField(
+        label=_("Pipeline"), queryset=Pipeline.objects.none(), required=False
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        empty_label=_("Any team"),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=None, required=False, empty_label=_("Anyone")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pipeline"].queryset = Pipeline.objects.filter(is_active=True).order_by(
+            "order", "id"
+        )
+        self.fields["pipeline"].empty_label = None
+        self.fields["owner"].queryset = access.colleagues(user, Entity.DEAL).order_by(
+            "first_name", "last_name"
+        )
+        style_widgets(self, small=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("period") == "custom":
+            if not cleaned.get("start") or not cleaned.get("end"):
+                raise forms.ValidationError(_("Give both dates of the period."))
+            if cleaned["start"] > cleaned["end"]:
+                raise forms.ValidationError(_("The period ends before it starts."))
+        return cleaned
+
+    def dates(self) -> tuple[datetime.date, datetime.date]:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        period = data.get("period") or "this_year"
+        if period == "custom":
+            return data["start"], data["end"]
+        return period_dates(period, timezone.localdate())

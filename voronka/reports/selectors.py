@@ -1,0 +1,220 @@
+"""The figures of the sales dashboards, computed in the database and through the access layer.
+
+Revenue is won deals: their amount in the base currency at the rate of the day they were won
+(as the deal page shows it), counted in the month they were won. `REVENUE_SOURCE` names that
+choice so invoices and payments can replace it later.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from voronka.core import money
+from voronka.sales import board
+from voronka.sales.models import Deal, Pipeline, StageKind
+
+REVENUE_SOURCE = "won_deals"
+
+
+@dataclass
+class Bar:
+    """One bar of a chart, one row of its table."""
+
+    label: str
+    count: int = 0
+    total: Decimal = Decimal(0)
+    weighted: Decimal = Decimal(0)
+    url: str = ""  # the filtered list behind the bar
+    key: str = ""
+    unconverted: set[str] = field(default_factory=set)
+
+
+def _moments(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, ...]:
+    """The period as [first moment, moment after the last day) in the current time zone: a
+    range on the stored column, which indexes serve (a `__date` lookup would convert every
+    row, and on SQLite call Python for each)."""
+    zone = timezone.get_current_timezone()
+    first = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
+    after = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    return first, after
+
+
+def _in_base(rows, *, day_of) -> dict:
+    """Sum (key, currency, day, total) rows in the base currency at each day's rate."""
+    rates = money.rates_for({(row["currency"], day_of(row)) for row in rows})
+    sums: dict = defaultdict(lambda: [0, Decimal(0), set()])
+    for row in rows:
+        key = row["key"]
+        sums[key][0] += row["n"]
+        rate = rates.get((row["currency"].upper(), day_of(row)))
+        if rate is None:
+            sums[key][2].add(row["currency"])
+            continue
+        sums[key][1] += (row["total"] or Decimal(0)) * rate
+    return sums
+
+
+def pipeline_by_stage(deals: QuerySet[Deal], pipeline: Pipeline) -> list[Bar]:
+    """Open deals of a pipeline by stage: count, total and weighted total in the base currency
+    at today's rates (the board's own figures)."""
+    columns = board.columns(deals, pipeline, with_cards=False)
+    return [
+        Bar(
+            label=c.stage.name,
+            count=c.count,
+            total=c.total.quantize(Decimal("0.01")),
+            weighted=c.weighted.quantize(Decimal("0.01")),
+            key=str(c.stage.pk),
+            unconverted=c.unconverted,
+        )
+        for c in columns
+        if c.stage.kind == StageKind.OPEN
+    ]
+
+
+def won_by_month(deals: QuerySet[Deal], start: datetime.date, end: datetime.date) -> list[Bar]:
+    """Won deals by the month they were won («Итого по месяцам»): count and revenue."""
+    zone = timezone.get_current_timezone()
+    first, after = _moments(start, end)
+    rows = list(
+        deals.filter(stage__kind=StageKind.WON, closed_at__gte=first, closed_at__lt=after)
+        .annotate(day=TruncDate("closed_at", tzinfo=zone))
+        .values("day", "currency")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .order_by()
+    )
+    for row in rows:
+        row["key"] = row["day"].strftime("%Y-%m")
+    sums = _in_base(rows, day_of=lambda row: row["day"])
+    bars = []
+    month = start.replace(day=1)
+    while month <= end:
+        key = month.strftime("%Y-%m")
+        n, total, unconverted = sums.get(key, (0, Decimal(0), set()))
+        bars.append(
+            Bar(
+                label=key,
+                count=n,
+                total=total.quantize(Decimal("0.01")),
+                key=key,
+                unconverted=unconverted,
+            )
+        )
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return bars
+
+
+def by_source(deals: QuerySet[Deal], start: datetime.date, end: datetime.date) -> list[Bar]:
+    """Deals created in the period by lead source: how many, and the revenue of the won ones."""
+    first, after = _moments(start, end)
+    created = deals.filter(created_at__gte=first, created_at__lt=after)
+    counts = {
+        row["lead_source"]: row["n"]
+        for row in created.values("lead_source").annotate(n=Count("pk")).order_by()
+    }
+    names = dict(
+        created.filter(lead_source__isnull=False)
+        .values_list("lead_source", "lead_source__name")
+        .distinct()
+        .order_by()
+    )
+    won = list(
+        created.filter(stage__kind=StageKind.WON, closed_at__isnull=False)
+        .annotate(day=TruncDate("closed_at", tzinfo=timezone.get_current_timezone()))
+        .values("lead_source", "day", "currency")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .order_by()
+    )
+    for row in won:
+        row["key"] = row["lead_source"]
+    sums = _in_base(won, day_of=lambda row: row["day"])
+    bars = [
+        Bar(
+            label=names.get(source, "") if source else "",
+            count=n,
+            total=sums.get(source, (0, Decimal(0), set()))[1].quantize(Decimal("0.01")),
+            key=str(source or ""),
+            unconverted=sums.get(source, (0, Decimal(0), set()))[2],
+        )
+        for source, n in counts.items()
+    ]
+    return sorted(bars, key=lambda bar: (-bar.count, bar.label))
+
+
+def lost_reasons(deals: QuerySet[Deal], start: datetime.date, end: datetime.date) -> list[Bar]:
+    """Deals lost in the period by reason: how many and for how much."""
+    first, after = _moments(start, end)
+    rows = list(
+        deals.filter(stage__kind=StageKind.LOST, closed_at__gte=first, closed_at__lt=after)
+        .annotate(day=TruncDate("closed_at", tzinfo=timezone.get_current_timezone()))
+        .values("lost_reason", "lost_reason__name", "day", "currency")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .order_by()
+    )
+    names = {row["lost_reason"]: row["lost_reason__name"] for row in rows}
+    for row in rows:
+        row["key"] = row["lost_reason"]
+    sums = _in_base(rows, day_of=lambda row: row["day"])
+    bars = [
+        Bar(
+            label=names.get(reason) or "",
+            count=n,
+            total=total.quantize(Decimal("0.01")),
+            key=str(reason or ""),
+            unconverted=unconverted,
+        )
+        for reason, (n, total, unconverted) in sums.items()
+    ]
+    return sorted(bars, key=lambda bar: (-bar.count, bar.label))
+
+
+def forecast(deals: QuerySet[Deal], months: int = 6) -> list[Bar]:
+    """Open deals by expected close month, from this month on: total and weighted by the
+    stage's probability, at today's rates."""
+    today = timezone.localdate()
+    start = today.replace(day=1)
+    end = start
+    for _month in range(months):
+        end = (end + datetime.timedelta(days=32)).replace(day=1)
+    weighted = ExpressionWrapper(
+        F("amount") * F("probability") / 100,
+        output_field=DecimalField(max_digits=20, decimal_places=2),
+    )
+    rows = list(
+        deals.filter(
+            stage__kind=StageKind.OPEN,
+            expected_close_date__gte=start,
+            expected_close_date__lt=end,
+        )
+        .values("expected_close_date__year", "expected_close_date__month", "currency")
+        .annotate(n=Count("pk"), total=Sum("amount"), part=Sum(weighted))
+        .order_by()
+    )
+    rates = money.rates_on(today, {row["currency"] for row in rows})
+    by_month: dict[str, Bar] = {}
+    month = start
+    while month < end:
+        key = month.strftime("%Y-%m")
+        by_month[key] = Bar(label=key, key=key)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    for row in rows:
+        key = f"{row['expected_close_date__year']:04d}-{row['expected_close_date__month']:02d}"
+        bar = by_month[key]
+        bar.count += row["n"]
+        total = money.to_base(row["total"] or Decimal(0), row["currency"], today, rates=rates)
+        part = money.to_base(row["part"] or Decimal(0), row["currency"], today, rates=rates)
+        if total is None:
+            bar.unconverted.add(row["currency"])
+            continue
+        bar.total += total
+        bar.weighted += part or Decimal(0)
+    return list(by_month.values())

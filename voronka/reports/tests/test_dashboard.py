@@ -1,0 +1,199 @@
+"""The sales dashboards: figures that match a hand count, access rules, the lists behind bars."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import client_for
+from voronka.core.models import ExchangeRate
+from voronka.core.tests.factories import DealFactory, stage
+from voronka.reports.forms import period_dates
+from voronka.sales.models import Deal, LostReason, StageKind
+
+pytestmark = pytest.mark.django_db
+
+
+def closed_stage(kind: str):
+    return next(s for s in stage(0).pipeline.stages.all() if s.kind == kind)
+
+
+def won(owner, day: datetime.date, amount: str, currency: str = "KZT", **extra) -> Deal:
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+    return DealFactory(
+        owner=owner,
+        stage=closed_stage(StageKind.WON),
+        closed_at=moment,
+        amount=Decimal(amount),
+        currency=currency,
+        **extra,
+    )
+
+
+def q2(**extra) -> dict:
+    return {"period": "custom", "start": "2026-04-01", "end": "2026-06-30", **extra}
+
+
+def test_won_in_a_quarter_matches_a_hand_count(owner, outsider):
+    ExchangeRate.objects.create(currency="USD", date=datetime.date(2026, 4, 1), rate=Decimal("450"))
+    ExchangeRate.objects.create(currency="USD", date=datetime.date(2026, 6, 1), rate=Decimal("500"))
+    won(owner, datetime.date(2026, 4, 10), "1000.00", "USD")  # 450,000.00 ₸
+    won(owner, datetime.date(2026, 6, 15), "2000.00", "USD")  # 1,000,000.00 ₸ (June rate)
+    won(owner, datetime.date(2026, 5, 20), "300000.00")  # in tenge
+    won(owner, datetime.date(2026, 7, 1), "999.00", "USD")  # July: not Q2
+    won(outsider, datetime.date(2026, 5, 5), "5000000.00")  # not the manager's to see
+    DealFactory(owner=owner, amount=Decimal("777.00"))  # open
+
+    page = client_for(owner).get(reverse("reports:dashboard"), q2())
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'data-testid="won-count">3<' in content
+    assert "1\xa0750\xa0000,00" in content  # 450,000 + 1,000,000 + 300,000 ₸
+    months = page.context["blocks"]["months"]
+    assert [(bar.key, bar.count, bar.total) for bar in months] == [
+        ("2026-04", 1, Decimal("450000.00")),
+        ("2026-05", 1, Decimal("300000.00")),
+        ("2026-06", 1, Decimal("1000000.00")),
+    ]
+
+
+def test_a_bar_opens_the_deals_behind_it(owner):
+    april = won(owner, datetime.date(2026, 4, 10), "100.00", name="Апрельская")
+    won(owner, datetime.date(2026, 5, 10), "100.00", name="Майская")
+    client = client_for(owner)
+    months = client.get(reverse("reports:dashboard"), q2()).context["blocks"]["months"]
+
+    listed = client.get(months[0].url).content.decode()
+
+    assert april.name in listed and "Майская" not in listed
+
+
+def test_sources_lost_reasons_pipeline_and_forecast(owner):
+    reason = LostReason.objects.create(name="Дорого")
+    lost_at = timezone.make_aware(datetime.datetime(2026, 5, 3, 12, 0))
+    DealFactory(
+        owner=owner,
+        stage=closed_stage(StageKind.LOST),
+        closed_at=lost_at,
+        lost_reason=reason,
+        amount=Decimal("50000.00"),
+        currency="KZT",
+    )
+    next_month = (timezone.localdate().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    DealFactory(
+        owner=owner, amount=Decimal("10000.00"), currency="KZT", expected_close_date=next_month
+    )
+
+    blocks = client_for(owner).get(reverse("reports:dashboard"), q2()).context["blocks"]
+
+    assert [(b.label, b.count, b.total) for b in blocks["lost"]] == [
+        ("Дорого", 1, Decimal("50000.00"))
+    ]
+    first_stage = blocks["stages"][0]
+    assert first_stage.count == 1 and first_stage.total == Decimal("10000.00")
+    assert first_stage.weighted == Decimal("1000.00")  # 10 % of it
+    ahead = next(b for b in blocks["forecast"] if b.key == next_month.strftime("%Y-%m"))
+    assert (ahead.count, ahead.total, ahead.weighted) == (
+        1,
+        Decimal("10000.00"),
+        Decimal("1000.00"),
+    )
+
+
+def test_the_export_is_the_blocks_csv(owner):
+    won(owner, datetime.date(2026, 4, 10), "300000.00")
+    response = client_for(owner).get(reverse("reports:export", args=["months"]), q2())
+    text = response.content.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert response["Content-Type"].startswith("text/csv")
+    assert lines[0].startswith("Название;Сделок;Сумма, KZT") or lines[0].count(";") == 2
+    assert lines[1] == "2026-04;1;300000.00"
+    assert client_for(owner).get("/reports/export/nonsense.csv").status_code == 404
+
+
+def test_preset_periods():
+    today = datetime.date(2026, 5, 17)
+    assert period_dates("this_month", today) == (
+        datetime.date(2026, 5, 1),
+        datetime.date(2026, 5, 31),
+    )
+    assert period_dates("last_month", today) == (
+        datetime.date(2026, 4, 1),
+        datetime.date(2026, 4, 30),
+    )
+    assert period_dates("this_quarter", today) == (
+        datetime.date(2026, 4, 1),
+        datetime.date(2026, 6, 30),
+    )
+    assert period_dates("last_quarter", today) == (
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 3, 31),
+    )
+    assert period_dates("last_year", today) == (
+        datetime.date(2025, 1, 1),
+        datetime.date(2025, 12, 31),
+    )
+
+
+def test_a_wrong_period_is_explained_not_a_stack_trace(owner):
+    page = client_for(owner).get(
+        reverse("reports:dashboard"),
+        {"period": "custom", "start": "2026-06-01", "end": "2026-01-01"},
+    )
+    assert page.status_code == 200
+    assert "Период заканчивается раньше, чем начинается." in page.content.decode()
+
+
+def test_on_the_demo_the_quarters_won_deals_are_two_clicks_away(settings):
+    """Reports → period «This quarter» → Show: the count and the sum match a hand count."""
+    from django.core.management import call_command
+
+    from voronka.accounts.models import User
+    from voronka.core import money
+    from voronka.sales.models import Pipeline
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    admin = User.objects.get(username="admin")
+    start, end = period_dates("this_quarter", timezone.localdate())
+    client = client_for(admin)
+    for pipeline in Pipeline.objects.filter(is_active=True):
+        page = client.get(
+            reverse("reports:dashboard"), {"period": "this_quarter", "pipeline": pipeline.pk}
+        )
+        by_hand = [
+            deal
+            for deal in Deal.objects.filter(pipeline=pipeline, stage__kind=StageKind.WON)
+            if start <= timezone.localtime(deal.closed_at).date() <= end
+        ]
+        total = sum(
+            money.to_base(d.amount, d.currency, timezone.localtime(d.closed_at).date())
+            for d in by_hand
+        )
+        assert page.context["won_count"] == len(by_hand)
+        assert page.context["won_total"] == total
+    assert any(Deal.objects.filter(stage__kind=StageKind.WON, closed_at__date__gte=start)), (
+        "the demo has deals won this quarter"
+    )
+
+
+@pytest.mark.parametrize("per_month", [1, 6])
+def test_the_dashboard_runs_a_fixed_number_of_queries(per_month, owner, django_assert_num_queries):
+    ExchangeRate.objects.create(currency="USD", date=datetime.date(2026, 4, 1), rate=Decimal("450"))
+    for month in (4, 5, 6):
+        for day in range(1, per_month + 1):
+            won(owner, datetime.date(2026, month, day), "1000.00", "USD")
+            DealFactory(owner=owner)
+    # session, user, role rules, team, the bell, recent views, the filter form (pipelines,
+    # teams, owners), then per block its aggregates and the rates they need.
+    with django_assert_num_queries(37):
+        assert client_for(owner).get(reverse("reports:dashboard"), q2()).status_code == 200
+
+
+def test_the_export_links_keep_the_filters_and_the_search_box_stays_empty(owner):
+    content = client_for(owner).get(reverse("reports:dashboard"), q2()).content.decode()
+    assert 'href="/reports/export/months.csv?period=custom&amp;start=2026-04-01' in content
+    assert 'value="period=custom' not in content

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("reports/", views.dashboard, name="dashboard"),
+    path("reports/export/<slug:block>.csv", views.export, name="export"),
+]

@@ -1,0 +1,147 @@
+import csv
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from voronka.accounts.access import team_ids_below
+from voronka.core import money
+from voronka.sales.selectors import deals_visible_to
+
+from . import selectors
+from .forms import ReportFilterForm
+
+
+def _month_end(key: str) -> tuple[str, str]:
+    first = datetime.date.fromisoformat(f"{key}-01")
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return first.isoformat(), last.isoformat()
+
+
+def _context(request: HttpRequest) -> dict:
+    """The filters and every block's bars, each bar linked to the deal list behind it."""
+    form = ReportFilterForm(request.GET or None, user=request.user)
+    start, end = form.dates()
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    pipelines = form.fields["pipeline"].queryset
+    pipeline = data.get("pipeline") or pipelines.first()
+    deals = deals_visible_to(user=request.user)
+    common = {}
+    if data.get("owner"):
+        deals = deals.filter(owner=data["owner"])
+        common["owner"] = data["owner"].pk
+    if data.get("team"):
+        deals = deals.filter(owner__team_id__in=sorted(team_ids_below(data["team"].pk)))
+        common["team"] = data["team"].pk
+    if pipeline is not None:
+        deals = deals.filter(pipeline=pipeline)
+        common["pipeline"] = pipeline.pk
+    blocks = {}
+    if pipeline is not None:
+        blocks["stages"] = selectors.pipeline_by_stage(deals, pipeline)
+        for bar in blocks["stages"]:
+            bar.url = _deals_url(common, stage=bar.key)
+    blocks["months"] = selectors.won_by_month(deals, start, end)
+    for bar in blocks["months"]:
+        first, last = _month_end(bar.key)
+        bar.url = _deals_url(common, status="won", closed_from=first, closed_to=last)
+    period = {"created_from": start.isoformat(), "created_to": end.isoformat()}
+    blocks["sources"] = selectors.by_source(deals, start, end)
+    for bar in blocks["sources"]:
+        bar.label = bar.label or _("No source")
+        bar.url = _deals_url(common, lead_source=bar.key, **period) if bar.key else ""
+    blocks["lost"] = selectors.lost_reasons(deals, start, end)
+    for bar in blocks["lost"]:
+        bar.label = bar.label or _("No reason given")
+        bar.url = _deals_url(
+            common,
+            status="lost",
+            lost_reason=bar.key,
+            closed_from=start.isoformat(),
+            closed_to=end.isoformat(),
+        )
+    blocks["forecast"] = selectors.forecast(deals)
+    for bar in blocks["forecast"]:
+        first, last = _month_end(bar.key)
+        bar.url = _deals_url(common, status="open", close_from=first, close_to=last)
+    panels = [
+        {"key": key, "title": BLOCKS[key], "bars": bars, "weighted": key in ("stages", "forecast")}
+        for key, bars in blocks.items()
+    ]
+    charts = {
+        key: {
+            "labels": [bar.label for bar in bars],
+            "values": [float(bar.total) for bar in bars],
+            "counts": [bar.count for bar in bars],
+            "urls": [bar.url for bar in bars],
+        }
+        for key, bars in blocks.items()
+    }
+    return {
+        "panels": panels,
+        "charts": charts,
+        "form": form,
+        "start": start,
+        "end": end,
+        "pipeline": pipeline,
+        "blocks": blocks,
+        "base_currency": money.base_currency(),
+        "won_count": sum(bar.count for bar in blocks["months"]),
+        "won_total": sum(bar.total for bar in blocks["months"]),
+        "report_query": request.GET.urlencode(),
+    }
+
+
+def _deals_url(common: dict, **params) -> str:
+    return f"{reverse('sales:deal-list')}?{urlencode({**common, **params})}"
+
+
+BLOCKS = {
+    "stages": gettext_lazy("Pipeline by stage"),
+    "months": gettext_lazy("Won by month"),
+    "sources": gettext_lazy("Deals by lead source"),
+    "lost": gettext_lazy("Lost reasons"),
+    "forecast": gettext_lazy("Forecast by expected close month"),
+}
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Sales dashboards: pipeline, won revenue by month, sources, lost reasons, forecast."""
+    return render(request, "reports/dashboard.html", _context(request))
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, block: str) -> HttpResponse:
+    """One block's figures as CSV (Excel opens it: UTF-8 with BOM, semicolons)."""
+    if block not in BLOCKS:
+        raise Http404
+    context = _context(request)
+    bars = context["blocks"].get(block, [])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{block}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    base = context["base_currency"]
+    writer.writerow(
+        [_("Name"), _("Deals"), _("Total, %(currency)s") % {"currency": base}]
+        + (
+            [_("Weighted, %(currency)s") % {"currency": base}]
+            if block in ("stages", "forecast")
+            else []
+        )
+    )
+    for bar in bars:
+        row = [bar.label, bar.count, bar.total]
+        if block in ("stages", "forecast"):
+            row.append(bar.weighted)
+        writer.writerow(row)
+    return response
