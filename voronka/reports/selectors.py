@@ -12,7 +12,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -21,6 +35,7 @@ from voronka.sales import board
 from voronka.sales.models import Deal, Pipeline, StageKind
 
 REVENUE_SOURCE = "won_deals"
+_DAY = datetime.timedelta(days=1)
 
 
 @dataclass
@@ -46,6 +61,42 @@ def _moments(start: datetime.date, end: datetime.date) -> tuple[datetime.datetim
         end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
     )
     return first, after
+
+
+def _offset_spans(first: datetime.datetime, after: datetime.datetime, zone):
+    """(start, end, minutes): spans of constant UTC offset of `zone`, hour by hour in UTC."""
+    hour = datetime.timedelta(hours=1)
+    moment = first.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
+    end = after.astimezone(datetime.UTC)
+    spans = []
+    while moment < end:
+        minutes = int(moment.astimezone(zone).utcoffset().total_seconds() // 60)
+        if spans and spans[-1][2] == minutes:
+            spans[-1][1] = moment + hour
+        else:
+            spans.append([moment, moment + hour, minutes])
+        moment += hour
+    return spans
+
+
+def local_day(field: str, first: datetime.datetime, after: datetime.datetime):
+    """The local date of a datetime column, as the database computes it. On SQLite Django
+    calls Python for each row; here SQLite's own date() with the zone's offset does it, span by
+    span of constant offset (DST), and Python only for rows outside [first, after)."""
+    zone = timezone.get_current_timezone()
+    exact = TruncDate(field, tzinfo=zone)
+    if connection.vendor != "sqlite":
+        return exact
+    whens = [
+        When(
+            Q(**{f"{field}__gte": start, f"{field}__lt": end}),
+            then=Func(
+                F(field), Value(f"{minutes:+d} minutes"), function="date", output_field=DateField()
+            ),
+        )
+        for start, end, minutes in _offset_spans(first, after, zone)
+    ]
+    return Case(*whens, default=exact, output_field=DateField())
 
 
 def _in_base(rows, *, day_of) -> dict:
@@ -83,11 +134,10 @@ def pipeline_by_stage(deals: QuerySet[Deal], pipeline: Pipeline) -> list[Bar]:
 
 def won_by_month(deals: QuerySet[Deal], start: datetime.date, end: datetime.date) -> list[Bar]:
     """Won deals by the month they were won («Итого по месяцам»): count and revenue."""
-    zone = timezone.get_current_timezone()
     first, after = _moments(start, end)
     rows = list(
         deals.filter(stage__kind=StageKind.WON, closed_at__gte=first, closed_at__lt=after)
-        .annotate(day=TruncDate("closed_at", tzinfo=zone))
+        .annotate(day=local_day("closed_at", first, after))
         .values("day", "currency")
         .annotate(n=Count("pk"), total=Sum("amount"))
         .order_by()
@@ -129,7 +179,7 @@ def by_source(deals: QuerySet[Deal], start: datetime.date, end: datetime.date) -
     )
     won = list(
         created.filter(stage__kind=StageKind.WON, closed_at__isnull=False)
-        .annotate(day=TruncDate("closed_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(day=local_day("closed_at", first, max(after, timezone.now()) + _DAY))
         .values("lead_source", "day", "currency")
         .annotate(n=Count("pk"), total=Sum("amount"))
         .order_by()
@@ -155,7 +205,7 @@ def lost_reasons(deals: QuerySet[Deal], start: datetime.date, end: datetime.date
     first, after = _moments(start, end)
     rows = list(
         deals.filter(stage__kind=StageKind.LOST, closed_at__gte=first, closed_at__lt=after)
-        .annotate(day=TruncDate("closed_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(day=local_day("closed_at", first, after))
         .values("lost_reason", "lost_reason__name", "day", "currency")
         .annotate(n=Count("pk"), total=Sum("amount"))
         .order_by()
@@ -195,7 +245,7 @@ def forecast(deals: QuerySet[Deal], months: int = 6) -> list[Bar]:
             expected_close_date__gte=start,
             expected_close_date__lt=end,
         )
-        .values("expected_close_date__year", "expected_close_date__month", "currency")
+        .values("expected_close_date", "currency")
         .annotate(n=Count("pk"), total=Sum("amount"), part=Sum(weighted))
         .order_by()
     )
@@ -207,7 +257,7 @@ def forecast(deals: QuerySet[Deal], months: int = 6) -> list[Bar]:
         by_month[key] = Bar(label=key, key=key)
         month = (month + datetime.timedelta(days=32)).replace(day=1)
     for row in rows:
-        key = f"{row['expected_close_date__year']:04d}-{row['expected_close_date__month']:02d}"
+        key = row["expected_close_date"].strftime("%Y-%m")
         bar = by_month[key]
         bar.count += row["n"]
         total = money.to_base(row["total"] or Decimal(0), row["currency"], today, rates=rates)

@@ -197,3 +197,32 @@ def test_the_export_links_keep_the_filters_and_the_search_box_stays_empty(owner)
     content = client_for(owner).get(reverse("reports:dashboard"), q2()).content.decode()
     assert 'href="/reports/export/months.csv?period=custom&amp;start=2026-04-01' in content
     assert 'value="period=custom' not in content
+
+
+@pytest.mark.parametrize("zone", ["Asia/Almaty", "Europe/Berlin", "Asia/Kolkata", "UTC"])
+def test_the_local_day_of_a_moment_is_computed_like_python_across_dst(owner, zone):
+    import zoneinfo
+
+    from voronka.reports.selectors import local_day
+
+    moments = [
+        datetime.datetime(2026, 3, 28, 22, 59, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 3, 28, 23, 0, tzinfo=datetime.UTC),  # Berlin: midnight CET
+        datetime.datetime(2026, 3, 29, 0, 59, tzinfo=datetime.UTC),  # before the DST jump
+        datetime.datetime(2026, 3, 29, 22, 30, tzinfo=datetime.UTC),  # Berlin: 00:30 CEST
+        datetime.datetime(2026, 10, 24, 22, 10, tzinfo=datetime.UTC),  # Berlin: 00:10 CEST
+        datetime.datetime(2026, 10, 25, 23, 10, tzinfo=datetime.UTC),  # Berlin: 00:10 CET
+        datetime.datetime(2026, 12, 31, 18, 45, tzinfo=datetime.UTC),  # Kolkata: 00:15
+    ]
+    for moment in moments:
+        DealFactory(owner=owner, stage=closed_stage(StageKind.WON), closed_at=moment)
+    with timezone.override(zone):
+        first = datetime.datetime(2026, 1, 1, tzinfo=zoneinfo.ZoneInfo(zone))
+        after = datetime.datetime(2027, 1, 1, tzinfo=zoneinfo.ZoneInfo(zone))
+        days = dict(
+            Deal.objects.annotate(day=local_day("closed_at", first, after)).values_list(
+                "closed_at", "day"
+            )
+        )
+        for moment in moments:
+            assert days[moment] == moment.astimezone(zoneinfo.ZoneInfo(zone)).date(), moment
