@@ -17,7 +17,9 @@ for entry in po:
         entry.msgstr = value
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-        entry.previous_msgid = entry.previous_msgctxt = None
+        # The fuzzy match's "previous" lines (#| …) would be stale, and a singular entry with a
+        # previous msgid_plural does not compile.
+        entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
 po.save()
 for key in wanted:
     print("not in the catalogue:", key, file=sys.stderr)

@@ -268,3 +268,77 @@ def forecast(deals: QuerySet[Deal], months: int = 6) -> list[Bar]:
         bar.total += total
         bar.weighted += part or Decimal(0)
     return list(by_month.values())
+
+
+@dataclass
+class FunnelStep:
+    label: str
+    count: int  # deals of the period that reached this stage (or a later one)
+    of_first: float  # share of those that reached the first stage, %
+    of_previous: float  # share of those that reached the previous stage, %
+    key: str = ""
+
+
+def funnel(
+    deals: QuerySet[Deal], pipeline: Pipeline, start: datetime.date, end: datetime.date
+) -> list[FunnelStep]:
+    """Conversion between stages: of the deals created in the period, how many reached each
+    stage of the pipeline (by their stage history), in the pipeline's order; lost is left out."""
+    from voronka.sales.models import StageChange
+
+    first, after = _moments(start, end)
+    created = deals.filter(created_at__gte=first, created_at__lt=after)
+    stages = [s for s in pipeline.stages.order_by("order", "id") if s.kind != StageKind.LOST]
+    # Reached a stage = entered it or any later one (a deal may have skipped it, or been
+    # created further on), so each step is at most the previous one.
+    entered = StageChange.objects.filter(
+        deal__in=created.values("pk"), to_stage__in=stages
+    ).aggregate(
+        **{
+            f"s{stage.pk}": Count("deal", distinct=True, filter=Q(to_stage__order__gte=stage.order))
+            for stage in stages
+        }
+    )
+    entered = {stage.pk: entered[f"s{stage.pk}"] or 0 for stage in stages}
+    steps = []
+    base = previous = None
+    for stage in stages:
+        n = entered.get(stage.pk, 0)
+        if base is None:
+            base = n
+        steps.append(
+            FunnelStep(
+                label=stage.name,
+                count=n,
+                of_first=round(100 * n / base, 1) if base else 0.0,
+                of_previous=round(100 * n / previous, 1) if previous else (100.0 if n else 0.0),
+                key=str(stage.pk),
+            )
+        )
+        previous = n
+    return steps
+
+
+@dataclass
+class Cycle:
+    won: int
+    average_days: float | None
+    median_days: float | None
+
+
+def sales_cycle(deals: QuerySet[Deal], start: datetime.date, end: datetime.date) -> Cycle:
+    """How long the deals won in the period took from creation to the win."""
+    first, after = _moments(start, end)
+    spans = sorted(
+        (closed - created).total_seconds() / 86400
+        for created, closed in deals.filter(
+            stage__kind=StageKind.WON, closed_at__gte=first, closed_at__lt=after
+        ).values_list("created_at", "closed_at")
+    )
+    if not spans:
+        return Cycle(won=0, average_days=None, median_days=None)
+    middle = len(spans) // 2
+    median = spans[middle] if len(spans) % 2 else (spans[middle - 1] + spans[middle]) / 2
+    return Cycle(
+        won=len(spans), average_days=round(sum(spans) / len(spans), 1), median_days=round(median, 1)
+    )

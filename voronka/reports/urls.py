@@ -6,5 +6,6 @@ app_name = "reports"
 
 urlpatterns = [
     path("reports/", views.dashboard, name="dashboard"),
+    path("reports/funnel/", views.funnel, name="funnel"),
     path("reports/export/<slug:block>.csv", views.export, name="export"),
 ]

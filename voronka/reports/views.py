@@ -24,8 +24,9 @@ def _month_end(key: str) -> tuple[str, str]:
     return first.isoformat(), last.isoformat()
 
 
-def _context(request: HttpRequest) -> dict:
-    """The filters and every block's bars, each bar linked to the deal list behind it."""
+def _filtered(request: HttpRequest):
+    """The filter form, the period, the pipeline, the deals they select and the list filters
+    that repeat them (for the links behind bars)."""
     form = ReportFilterForm(request.GET or None, user=request.user)
     start, end = form.dates()
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -42,6 +43,12 @@ def _context(request: HttpRequest) -> dict:
     if pipeline is not None:
         deals = deals.filter(pipeline=pipeline)
         common["pipeline"] = pipeline.pk
+    return form, start, end, pipeline, deals, common
+
+
+def _context(request: HttpRequest) -> dict:
+    """The filters and every block's bars, each bar linked to the deal list behind it."""
+    form, start, end, pipeline, deals, common = _filtered(request)
     blocks = {}
     if pipeline is not None:
         blocks["stages"] = selectors.pipeline_by_stage(deals, pipeline)
@@ -116,6 +123,22 @@ BLOCKS = {
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Sales dashboards: pipeline, won revenue by month, sources, lost reasons, forecast."""
     return render(request, "reports/dashboard.html", _context(request))
+
+
+@login_required
+@require_GET
+def funnel(request: HttpRequest) -> HttpResponse:
+    """The funnel (conversion between stages) and the sales cycle: heavier than the other
+    blocks (the stage history of every deal of the period), so loaded after the page."""
+    _form, start, end, pipeline, deals, _common = _filtered(request)
+    return render(
+        request,
+        "reports/_funnel.html",
+        {
+            "funnel": selectors.funnel(deals, pipeline, start, end) if pipeline else [],
+            "cycle": selectors.sales_cycle(deals, start, end),
+        },
+    )
 
 
 @login_required

@@ -348,6 +348,12 @@ def cases(subjects: Subjects) -> list[Case]:
             target_ms=REPORT_TARGET_MS,
         ),
         Case(
+            "reports: funnel and cycle, this year",
+            "/reports/funnel/?period=this_year",
+            _report_blocks(at_least=1),
+            target_ms=REPORT_TARGET_MS,
+        ),
+        Case(
             "reports: dashboard, last year, one owner",
             f"/reports/?period=last_year&owner={owner}",
             _report_blocks(),

@@ -226,3 +226,53 @@ def test_the_local_day_of_a_moment_is_computed_like_python_across_dst(owner, zon
         )
         for moment in moments:
             assert days[moment] == moment.astimezone(zoneinfo.ZoneInfo(zone)).date(), moment
+
+
+def test_the_funnel_counts_the_deals_that_entered_each_stage_and_the_cycle(owner):
+    from voronka.sales.services import deal_create, deal_move_stage
+
+    stages = list(stage(0).pipeline.stages.order_by("order"))
+    explore, offer, order = stages[0], stages[1], stages[2]
+    won_stage = closed_stage(StageKind.WON)
+    deals = [
+        deal_create(actor=owner, data={"name": f"Тур {n}", "amount": Decimal("100.00")})
+        for n in range(4)
+    ]
+    for deal in deals[:3]:
+        deal = deal_move_stage(actor=owner, deal=deal, stage=offer)
+    deal_move_stage(actor=owner, deal=Deal.objects.get(pk=deals[0].pk), stage=order)
+    deal_move_stage(actor=owner, deal=Deal.objects.get(pk=deals[0].pk), stage=won_stage)
+    today = timezone.localdate().isoformat()
+
+    client = client_for(owner)
+    query = {"period": "custom", "start": today, "end": today}
+    dashboard = client.get(reverse("reports:dashboard"), query).content.decode()
+    assert 'data-testid="funnel-slot"' in dashboard  # loaded after the page
+    page = client.get(reverse("reports:funnel"), query)
+
+    steps = [(s.label, s.count, s.of_first, s.of_previous) for s in page.context["funnel"]]
+    assert steps == [
+        (explore.name, 4, 100.0, 100.0),
+        (offer.name, 3, 75.0, 75.0),
+        (order.name, 1, 25.0, 33.3),
+        (won_stage.name, 1, 25.0, 100.0),
+    ]
+    cycle = page.context["cycle"]
+    assert cycle.won == 1 and cycle.average_days is not None and cycle.average_days < 1
+
+
+def test_a_deal_created_further_on_counts_for_the_stages_before(owner):
+    """The demo's deals are created at their stage: they reached the ones before too, so no
+    step of the funnel exceeds the one before it."""
+    from voronka.sales.services import deal_create
+
+    stages = list(stage(0).pipeline.stages.order_by("order"))
+    deal_create(actor=owner, data={"name": "Сразу сборка", "stage": stages[2]})
+    deal_create(actor=owner, data={"name": "Разведка"})
+    today = timezone.localdate().isoformat()
+    page = client_for(owner).get(
+        reverse("reports:funnel"), {"period": "custom", "start": today, "end": today}
+    )
+    counts = [step.count for step in page.context["funnel"]]
+    assert counts[:3] == [2, 1, 1]
+    assert all(step.of_previous <= 100 for step in page.context["funnel"])
