@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "voronka.notifications",
     "voronka.calendars",
     "voronka.automation",
-    "voronka.reports",
+    "voronka.analytics",
     "voronka.api",
 ]
 

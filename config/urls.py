@@ -10,7 +10,7 @@ urlpatterns = [
     path("", include("voronka.notifications.urls")),
     path("", include("voronka.calendars.urls")),
     path("", include("voronka.automation.urls")),
-    path("", include("voronka.reports.urls")),
+    path("", include("voronka.analytics.urls")),
     path("accounts/", include("voronka.accounts.urls")),
     path("api/v1/", include("voronka.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -122,7 +122,7 @@ BLOCKS = {
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Sales dashboards: pipeline, won revenue by month, sources, lost reasons, forecast."""
-    return render(request, "reports/dashboard.html", _context(request))
+    return render(request, "analytics/dashboard.html", _context(request))
 
 
 @login_required
@@ -133,7 +133,7 @@ def funnel(request: HttpRequest) -> HttpResponse:
     _form, start, end, pipeline, deals, _common = _filtered(request)
     return render(
         request,
-        "reports/_funnel.html",
+        "analytics/_funnel.html",
         {
             "funnel": selectors.funnel(deals, pipeline, start, end) if pipeline else [],
             "cycle": selectors.sales_cycle(deals, start, end),

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
+from voronka.analytics.forms import period_dates
 from voronka.core.models import ExchangeRate
 from voronka.core.tests.factories import DealFactory, stage
-from voronka.reports.forms import period_dates
 from voronka.sales.models import Deal, LostReason, StageKind
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +203,7 @@ def test_the_export_links_keep_the_filters_and_the_search_box_stays_empty(owner)
 def test_the_local_day_of_a_moment_is_computed_like_python_across_dst(owner, zone):
     import zoneinfo
 
-    from voronka.reports.selectors import local_day
+    from voronka.analytics.selectors import local_day
 
     moments = [
         datetime.datetime(2026, 3, 28, 22, 59, tzinfo=datetime.UTC),
