@@ -7,5 +7,5 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.dashboard, name="dashboard"),
     path("reports/funnel/", views.funnel, name="funnel"),
-    path("reports/export/<slug:block>.csv", views.export, name="export"),
+    path("reports/export/<slug:block>.<slug:fmt>", views.export, name="export"),
 ]

@@ -143,28 +143,50 @@ def funnel(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: HttpRequest, block: str) -> HttpResponse:
-    """One block's figures as CSV (Excel opens it: UTF-8 with BOM, semicolons)."""
-    if block not in BLOCKS:
+def export(request: HttpRequest, block: str, fmt: str) -> HttpResponse:
+    """One block's figures as CSV (UTF-8 with BOM, semicolons: Excel opens it) or XLSX."""
+    if block not in BLOCKS or fmt not in ("csv", "xlsx"):
         raise Http404
     context = _context(request)
-    bars = context["blocks"].get(block, [])
+    base = context["base_currency"]
+    weighted = block in ("stages", "forecast")
+    header = [_("Name"), _("Deals"), _("Total, %(currency)s") % {"currency": base}]
+    if weighted:
+        header.append(_("Weighted, %(currency)s") % {"currency": base})
+    rows = [
+        [bar.label, bar.count, bar.total, *([bar.weighted] if weighted else [])]
+        for bar in context["blocks"].get(block, [])
+    ]
+    if fmt == "xlsx":
+        return _xlsx(block, str(BLOCKS[block]), header, rows)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{block}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    base = context["base_currency"]
-    writer.writerow(
-        [_("Name"), _("Deals"), _("Total, %(currency)s") % {"currency": base}]
-        + (
-            [_("Weighted, %(currency)s") % {"currency": base}]
-            if block in ("stages", "forecast")
-            else []
-        )
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def _xlsx(block: str, title: str, header: list, rows: list) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]  # Excel's limit for a sheet name
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=len(header)):
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    sheet.column_dimensions["A"].width = 40
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    for bar in bars:
-        row = [bar.label, bar.count, bar.total]
-        if block in ("stages", "forecast"):
-            row.append(bar.weighted)
-        writer.writerow(row)
+    response["Content-Disposition"] = f'attachment; filename="{block}.xlsx"'
+    book.save(response)
     return response

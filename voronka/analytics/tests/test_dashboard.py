@@ -105,13 +105,29 @@ def test_sources_lost_reasons_pipeline_and_forecast(owner):
 
 def test_the_export_is_the_blocks_csv(owner):
     won(owner, datetime.date(2026, 4, 10), "300000.00")
-    response = client_for(owner).get(reverse("reports:export", args=["months"]), q2())
+    response = client_for(owner).get(reverse("reports:export", args=["months", "csv"]), q2())
     text = response.content.decode("utf-8-sig")
     lines = text.strip().splitlines()
     assert response["Content-Type"].startswith("text/csv")
     assert lines[0].startswith("Название;Сделок;Сумма, KZT") or lines[0].count(";") == 2
     assert lines[1] == "2026-04;1;300000.00"
     assert client_for(owner).get("/reports/export/nonsense.csv").status_code == 404
+    assert client_for(owner).get("/reports/export/months.pdf").status_code == 404
+
+
+def test_the_export_is_also_an_xlsx_workbook(owner):
+    import io
+
+    from openpyxl import load_workbook
+
+    won(owner, datetime.date(2026, 4, 10), "300000.00")
+    response = client_for(owner).get(reverse("reports:export", args=["months", "xlsx"]), q2())
+    assert response["Content-Disposition"] == 'attachment; filename="months.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Название" and rows[0][1] == "Сделки"
+    assert rows[1] == ("2026-04", 1, 300000)
+    assert sheet.title == "Итого по месяцам"
 
 
 def test_preset_periods():
@@ -196,6 +212,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(per_month, owner, django_a
 def test_the_export_links_keep_the_filters_and_the_search_box_stays_empty(owner):
     content = client_for(owner).get(reverse("reports:dashboard"), q2()).content.decode()
     assert 'href="/reports/export/months.csv?period=custom&amp;start=2026-04-01' in content
+    assert 'href="/reports/export/months.xlsx?period=custom&amp;start=2026-04-01' in content
     assert 'value="period=custom' not in content
 
 
