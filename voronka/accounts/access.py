@@ -55,6 +55,12 @@ def can_configure(user) -> bool:
     return is_admin(user)
 
 
+def require_configure(user, message: str | None = None) -> None:
+    """PermissionDenied unless the user may change the settings (can_configure)."""
+    if not can_configure(user):
+        raise PermissionDenied(message or _("Only an administrator can change this setting."))
+
+
 def scope(user, entity: str, action: str) -> str:
     if not user or not user.is_authenticated or not user.is_active:
         return Scope.NONE
@@ -237,5 +243,6 @@ __all__ = [
     "get_visible",
     "is_admin",
     "require",
+    "require_configure",
     "visible",
 ]

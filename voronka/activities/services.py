@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -243,3 +244,26 @@ def activity_delete(*, actor: User, activity: Activity) -> None:
     access.require(actor, access.Action.DELETE, activity)
     with transaction.atomic():
         activity.delete()
+
+
+def settings_entry_save(*, actor: User, entry: ActivityType | Outcome) -> ActivityType | Outcome:
+    """Save an entry of Settings → Activity types or Outcomes (administrators only)."""
+    access.require_configure(actor)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def settings_entry_delete(*, actor: User, entry: ActivityType | Outcome) -> bool:
+    """Delete an unused entry; one in use (PROTECTed by activities or date rules) is
+    deactivated instead, so old activities keep their label. True if deleted."""
+    access.require_configure(actor)
+    try:
+        with transaction.atomic():
+            entry.delete()
+    except (ProtectedError, RestrictedError):
+        if entry.is_active:
+            entry.is_active = False
+            entry.save(update_fields=["is_active"])
+        return False
+    return True

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
-from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,58 +16,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from voronka.accounts import access
-from voronka.accounts.models import User
 
+from . import services
 from .models import ActivityType, Outcome
 from .settings_forms import ActivityTypeForm, OutcomeForm
 
 
-def _require_configure(user: User) -> None:
-    if not access.can_configure(user):
-        raise PermissionDenied(_("Only an administrator can change this setting."))
-
-
-# Writes: the settings lists have no services module of their own; these three functions are
-# the only writers and they check the right themselves, so a page cannot skip the check.
-def list_entry_save(*, actor: User, entry: models.Model) -> models.Model:
-    _require_configure(actor)
-    entry.full_clean()
-    entry.save()
-    return entry
-
-
-def list_entry_delete(*, actor: User, entry: models.Model) -> bool:
-    """Delete an unused entry; one that is in use is deactivated instead. True if deleted."""
-    _require_configure(actor)
-    try:
-        with transaction.atomic():
-            entry.delete()
-    except (ProtectedError, RestrictedError):
-        if entry.is_active:
-            entry.is_active = False
-            entry.save(update_fields=["is_active"])
-        return False
-    return True
-
-
 def _list_page(request, *, model, form_class, template, url_name):
-    _require_configure(request.user)
+    access.require_configure(request.user)
     form = form_class()
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
-            list_entry_save(actor=request.user, entry=form.instance)
+            services.settings_entry_save(actor=request.user, entry=form.instance)
             messages.success(request, _("“%(name)s” is saved.") % {"name": form.instance})
             return redirect(url_name)
     return render(request, template, {"entries": model.objects.all(), "form": form})
 
 
 def _edit_page(request, pk, *, model, form_class, url_name, delete_url_name):
-    _require_configure(request.user)
+    access.require_configure(request.user)
     entry = get_object_or_404(model, pk=pk)
     form = form_class(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
-        list_entry_save(actor=request.user, entry=form.instance)
+        services.settings_entry_save(actor=request.user, entry=form.instance)
         messages.success(request, _("“%(name)s” is saved.") % {"name": entry})
         return redirect(url_name)
     return render(
@@ -86,10 +55,10 @@ def _edit_page(request, pk, *, model, form_class, url_name, delete_url_name):
 
 
 def _delete(request, pk, *, model, url_name):
-    _require_configure(request.user)
+    access.require_configure(request.user)
     entry = get_object_or_404(model, pk=pk)
     name = str(entry)
-    if list_entry_delete(actor=request.user, entry=entry):
+    if services.settings_entry_delete(actor=request.user, entry=entry):
         messages.success(request, _("“%(name)s” is deleted.") % {"name": name})
     else:
         messages.warning(

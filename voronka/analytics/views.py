@@ -46,25 +46,33 @@ def _filtered(request: HttpRequest):
     return form, start, end, pipeline, deals, common
 
 
-def _context(request: HttpRequest) -> dict:
-    """The filters and every block's bars, each bar linked to the deal list behind it."""
+def _context(request: HttpRequest, only: str | None = None) -> dict:
+    """The filters and every block's bars (or only one block's, for its export), each bar
+    linked to the deal list behind it."""
     form, start, end, pipeline, deals, common = _filtered(request)
     blocks = {}
-    if pipeline is not None:
+
+    def wanted(key: str) -> bool:
+        return only is None or only == key
+
+    if pipeline is not None and wanted("stages"):
         blocks["stages"] = selectors.pipeline_by_stage(deals, pipeline)
         for bar in blocks["stages"]:
             bar.url = _deals_url(common, stage=bar.key)
-    blocks["months"] = selectors.won_by_month(deals, start, end)
-    for bar in blocks["months"]:
+    if wanted("months"):
+        blocks["months"] = selectors.won_by_month(deals, start, end)
+    for bar in blocks.get("months", []):
         first, last = _month_end(bar.key)
         bar.url = _deals_url(common, status="won", closed_from=first, closed_to=last)
     period = {"created_from": start.isoformat(), "created_to": end.isoformat()}
-    blocks["sources"] = selectors.by_source(deals, start, end)
-    for bar in blocks["sources"]:
+    if wanted("sources"):
+        blocks["sources"] = selectors.by_source(deals, start, end)
+    for bar in blocks.get("sources", []):
         bar.label = bar.label or _("No source")
         bar.url = _deals_url(common, lead_source=bar.key, **period) if bar.key else ""
-    blocks["lost"] = selectors.lost_reasons(deals, start, end)
-    for bar in blocks["lost"]:
+    if wanted("lost"):
+        blocks["lost"] = selectors.lost_reasons(deals, start, end)
+    for bar in blocks.get("lost", []):
         bar.label = bar.label or _("No reason given")
         bar.url = _deals_url(
             common,
@@ -73,8 +81,9 @@ def _context(request: HttpRequest) -> dict:
             closed_from=start.isoformat(),
             closed_to=end.isoformat(),
         )
-    blocks["forecast"] = selectors.forecast(deals)
-    for bar in blocks["forecast"]:
+    if wanted("forecast"):
+        blocks["forecast"] = selectors.forecast(deals)
+    for bar in blocks.get("forecast", []):
         first, last = _month_end(bar.key)
         bar.url = _deals_url(common, status="open", close_from=first, close_to=last)
     panels = [
@@ -99,8 +108,8 @@ def _context(request: HttpRequest) -> dict:
         "pipeline": pipeline,
         "blocks": blocks,
         "base_currency": money.base_currency(),
-        "won_count": sum(bar.count for bar in blocks["months"]),
-        "won_total": sum(bar.total for bar in blocks["months"]),
+        "won_count": sum(bar.count for bar in blocks.get("months", [])),
+        "won_total": sum(bar.total for bar in blocks.get("months", [])),
         "report_query": request.GET.urlencode(),
     }
 
@@ -147,7 +156,7 @@ def export(request: HttpRequest, block: str, fmt: str) -> HttpResponse:
     """One block's figures as CSV (UTF-8 with BOM, semicolons: Excel opens it) or XLSX."""
     if block not in BLOCKS or fmt not in ("csv", "xlsx"):
         raise Http404
-    context = _context(request)
+    context = _context(request, only=block)
     base = context["base_currency"]
     weighted = block in ("stages", "forecast")
     header = [_("Name"), _("Deals"), _("Total, %(currency)s") % {"currency": base}]

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,15 +14,10 @@ from .forms import DateRuleForm
 from .models import DateRule
 
 
-def _require_configure(request: HttpRequest) -> None:
-    if not access.can_configure(request.user):
-        raise PermissionDenied(_("Only an administrator can change this setting."))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def date_rule_list(request: HttpRequest) -> HttpResponse:
-    _require_configure(request)
+    access.require_configure(request.user)
     form = DateRuleForm()
     if request.method == "POST":
         form = DateRuleForm(request.POST)
@@ -38,7 +32,7 @@ def date_rule_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def date_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_configure(request)
+    access.require_configure(request.user)
     rule = get_object_or_404(DateRule, pk=pk)
     form = DateRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():

@@ -197,18 +197,13 @@ def deal_delete(*, actor: User, deal: Deal) -> None:
         deal.delete()
 
 
-def _require_configure(actor: User) -> None:
-    if not access.can_configure(actor):
-        raise PermissionDenied(_("Only an administrator can change this setting."))
-
-
 def pipeline_save(*, actor: User, pipeline: Pipeline, stages: list[dict[str, Any]]) -> Pipeline:
     """Save a pipeline and its ordered stages in one go.
 
     `stages` lists the wanted stages in order; each dict has name, probability, kind and,
     for an existing stage, its `id`. Stages left out are deleted, unless deals use them.
     """
-    _require_configure(actor)
+    access.require_configure(actor)
     if not any(s["kind"] == StageKind.OPEN for s in stages):
         raise ValidationError(_("A pipeline needs at least one open stage."))
     with transaction.atomic():
@@ -254,21 +249,21 @@ def _save_checklist(stage: Stage, texts: list[str]) -> None:
 
 
 def pipeline_delete(*, actor: User, pipeline: Pipeline) -> None:
-    _require_configure(actor)
+    access.require_configure(actor)
     if pipeline.deals.exists():
         raise ValidationError(_("This pipeline has deals and cannot be deleted."))
     pipeline.delete()
 
 
 def lead_source_save(*, actor: User, source: LeadSource) -> LeadSource:
-    _require_configure(actor)
+    access.require_configure(actor)
     source.full_clean()
     source.save()
     return source
 
 
 def lost_reason_save(*, actor: User, reason: LostReason) -> LostReason:
-    _require_configure(actor)
+    access.require_configure(actor)
     reason.full_clean()
     reason.save()
     return reason

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -244,11 +244,6 @@ def deal_autocomplete(request: HttpRequest) -> HttpResponse:
     return crud.autocomplete_response(request, Deal.objects.all(), order_by=("name", "pk"))
 
 
-def _require_configure(request: HttpRequest) -> None:
-    if not access.can_configure(request.user):
-        raise PermissionDenied(_("Only an administrator can change this setting."))
-
-
 @login_required
 @require_GET
 def pipeline_list(request: HttpRequest) -> HttpResponse:
@@ -265,7 +260,7 @@ def pipeline_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def pipeline_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require_configure(request)
+    access.require_configure(request.user)
     pipeline = get_object_or_404(Pipeline, pk=pk) if pk else Pipeline()
     initial = (
         [
@@ -314,7 +309,7 @@ def pipeline_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def pipeline_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_configure(request)
+    access.require_configure(request.user)
     pipeline = get_object_or_404(Pipeline, pk=pk)
     if request.method == "POST":
         try:
@@ -337,7 +332,7 @@ def lost_reason_list(request: HttpRequest) -> HttpResponse:
     can_configure = access.can_configure(request.user)
     form = LostReasonForm()
     if request.method == "POST":
-        _require_configure(request)
+        access.require_configure(request.user)
         form = LostReasonForm(request.POST)
         if form.is_valid():
             services.lost_reason_save(actor=request.user, reason=form.instance)
@@ -353,7 +348,7 @@ def lost_reason_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def lost_reason_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_configure(request)
+    access.require_configure(request.user)
     reason = get_object_or_404(LostReason, pk=pk)
     form = LostReasonForm(request.POST or None, instance=reason)
     if request.method == "POST" and form.is_valid():
@@ -369,7 +364,7 @@ def lead_source_list(request: HttpRequest) -> HttpResponse:
     can_configure = access.can_configure(request.user)
     form = LeadSourceForm()
     if request.method == "POST":
-        _require_configure(request)
+        access.require_configure(request.user)
         form = LeadSourceForm(request.POST)
         if form.is_valid():
             services.lead_source_save(actor=request.user, source=form.instance)
@@ -385,7 +380,7 @@ def lead_source_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def lead_source_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_configure(request)
+    access.require_configure(request.user)
     source = get_object_or_404(LeadSource, pk=pk)
     form = LeadSourceForm(request.POST or None, instance=source)
     if request.method == "POST" and form.is_valid():

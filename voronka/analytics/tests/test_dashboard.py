@@ -293,3 +293,13 @@ def test_a_deal_created_further_on_counts_for_the_stages_before(owner):
     counts = [step.count for step in page.context["funnel"]]
     assert counts[:3] == [2, 1, 1]
     assert all(step.of_previous <= 100 for step in page.context["funnel"])
+
+
+def test_an_export_counts_only_its_own_block(owner, django_assert_max_num_queries):
+    won(owner, datetime.date(2026, 4, 10), "300000.00")
+    client = client_for(owner)
+    client.get(reverse("reports:export", args=["months", "csv"]), q2())  # session warmed up
+    # The dashboard needs 37; one block's export a fraction of that.
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("reports:export", args=["months", "csv"]), q2())
+    assert "2026-04;1;300000.00" in response.content.decode("utf-8-sig")

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from voronka.accounts import access
 from voronka.core import money
@@ -26,6 +26,8 @@ from voronka.core.models import ExchangeRate, RateSource
 
 from . import feeds
 from .feeds import FeedError
+
+ONLY_ADMIN = gettext_lazy("Only an administrator can change exchange rates.")
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,6 @@ class LoadResult:
     written: int
     # Currencies whose rate of that date was entered by hand and so was not replaced.
     kept_manual: tuple[str, ...] = ()
-
-
-def _require_configure(actor) -> None:
-    if not access.can_configure(actor):
-        raise PermissionDenied(_("Only an administrator can change exchange rates."))
 
 
 def load_rates(
@@ -58,7 +55,7 @@ def load_rates(
     """
     feed = feeds.get_feed(source)
     if actor is not None:
-        _require_configure(actor)
+        access.require_configure(actor, ONLY_ADMIN)
     requested = on
     if content is None:
         requested = on or timezone.localdate()
@@ -131,7 +128,7 @@ def manual_rate_save(*, actor, data: dict[str, Any]) -> ExchangeRate:
     Raises ValidationError (by field) for an unknown or base currency, a rate that is not
     positive or has too many digits.
     """
-    _require_configure(actor)
+    access.require_configure(actor, ONLY_ADMIN)
     candidate = _manual(actor, data)
     # Normalises the values (the currency's case, a rate typed as text) and checks them.
     candidate.full_clean(validate_unique=False, validate_constraints=False)
@@ -151,7 +148,7 @@ def manual_rate_save(*, actor, data: dict[str, Any]) -> ExchangeRate:
 
 def rate_update(*, actor, record: ExchangeRate, data: dict[str, Any]) -> ExchangeRate:
     """Change a stored rate; it becomes a manual one, so feeds no longer replace it."""
-    _require_configure(actor)
+    access.require_configure(actor, ONLY_ADMIN)
     with transaction.atomic():
         record = ExchangeRate.objects.select_for_update().get(pk=record.pk)
         _manual(actor, data, record)
@@ -165,5 +162,5 @@ def rate_update(*, actor, record: ExchangeRate, data: dict[str, Any]) -> Exchang
 
 def rate_delete(*, actor, record: ExchangeRate) -> None:
     """Remove a rate; a feed's rate of that day comes back with the next load of that day."""
-    _require_configure(actor)
+    access.require_configure(actor, ONLY_ADMIN)
     record.delete()
