@@ -8,7 +8,7 @@ from voronka.contacts.models import Company, Contact
 from voronka.core import money
 from voronka.sales import selectors, services
 from voronka.sales.filters import DealFilter
-from voronka.sales.models import Deal, LeadSource, LostReason, Stage, StageChecklistItem
+from voronka.sales.models import Deal, Direction, LeadSource, LostReason, Stage, StageChecklistItem
 
 from .base import RecordSerializer, RecordViewSet, VisibleRelatedField
 
@@ -22,6 +22,9 @@ class DealSerializer(RecordSerializer):
     pipeline = serializers.PrimaryKeyRelatedField(read_only=True)
     lead_source = serializers.PrimaryKeyRelatedField(
         queryset=LeadSource.objects.all(), required=False, allow_null=True
+    )
+    direction = serializers.PrimaryKeyRelatedField(
+        queryset=Direction.objects.all(), required=False, allow_null=True
     )
     lost_reason = serializers.PrimaryKeyRelatedField(
         queryset=LostReason.objects.all(), required=False, allow_null=True
@@ -67,6 +70,8 @@ class DealSerializer(RecordSerializer):
             "expected_close_date",
             "type",
             "lead_source",
+            "direction",
+            "quantity",
             "next_step",
             "stage_entered_at",
             "closed_at",

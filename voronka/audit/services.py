@@ -33,6 +33,8 @@ TRACKED_FIELDS: dict[str, list[str]] = {
         "contact",
         "owner",
         "lead_source",
+        "direction",
+        "quantity",
         "lost_reason",
         "lost_to",
     ],

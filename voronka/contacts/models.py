@@ -48,6 +48,25 @@ class CompanyKind(models.TextChoices):
     COMPETITOR = "competitor", _("competitor")
 
 
+class AbcClass(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+
+
+class XyzClass(models.TextChoices):
+    X = "X", "X"
+    Y = "Y", "Y"
+    Z = "Z", "Z"
+
+
+class RelationshipStage(models.TextChoices):
+    POTENTIAL = "potential", _("potential")
+    ONE_TIME = "one_time", _("one-time")
+    REGULAR = "regular", _("regular")
+    LOST = "lost", _("lost")
+
+
 class Company(PhonesAndEmailsMixin, OwnedRecord):
     """An organisation we deal with; at once a customer, supplier, partner or competitor."""
 
@@ -70,6 +89,21 @@ class Company(PhonesAndEmailsMixin, OwnedRecord):
     ogrn = models.CharField(_("OGRN"), max_length=15, blank=True, validators=[validate_ogrn])
     bin = models.CharField(_("BIN"), max_length=12, blank=True, validators=[validate_bin])
     description = models.TextField(_("description"), blank=True)
+    # Customer classification, recomputed nightly by analytics.classification (not typed in).
+    abc_class = models.CharField(
+        _("ABC class"), max_length=1, choices=AbcClass.choices, blank=True, editable=False
+    )
+    xyz_class = models.CharField(
+        _("XYZ class"), max_length=1, choices=XyzClass.choices, blank=True, editable=False
+    )
+    relationship_stage = models.CharField(
+        _("relationship stage"),
+        max_length=10,
+        choices=RelationshipStage.choices,
+        default=RelationshipStage.POTENTIAL,
+        editable=False,
+    )
+    classified_on = models.DateField(_("classified on"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("company")
@@ -92,6 +126,8 @@ class Company(PhonesAndEmailsMixin, OwnedRecord):
                 name="company_city_kind_idx",
             ),
             models.Index(fields=["-created_at", "-id"], name="company_created_idx"),
+            models.Index(fields=["abc_class", "xyz_class", "owner"], name="company_abc_xyz_idx"),
+            models.Index(fields=["relationship_stage", "owner"], name="company_stage_idx"),
         ]
 
     def __str__(self) -> str:

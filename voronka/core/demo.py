@@ -28,7 +28,7 @@ from voronka.core.demo_sales import (
     play_the_seed_deal,
 )
 from voronka.sales.defaults import STAGES as DEFAULT_STAGES
-from voronka.sales.models import Deal, DealType, LeadSource, Pipeline, Stage, StageKind
+from voronka.sales.models import Deal, DealType, Direction, LeadSource, Pipeline, Stage, StageKind
 from voronka.sales.services import deal_create
 
 DEMO_TIMEZONE = "Asia/Almaty"
@@ -579,6 +579,13 @@ def load(*, stdout=None) -> dict[str, int]:
     for order, name in enumerate(LEAD_SOURCES, start=1):
         sources[name] = LeadSource.objects.get_or_create(name=name, defaults={"order": order})[0]
 
+    directions = {
+        name: Direction.objects.get_or_create(name=name, defaults={"order": order})[0]
+        for order, name in enumerate(
+            [*dict.fromkeys(city for city, _h, _c in DESTINATIONS), "Корпоративные туры"], start=1
+        )
+    }
+
     companies: dict[str, Company] = {}
     for name, region, city, address, phones, emails, website, owner in HOTELS:
         companies[name] = company_create(
@@ -646,6 +653,7 @@ def load(*, stdout=None) -> dict[str, int]:
         else:
             stage = rng.choice(tour_stages[:3])
         tourist = contacts[TOURISTS[index % len(TOURISTS)]]
+        adults = rng.randint(1, 4)
         amount = Decimal(rng.choice([1000, 1500, 2000, 2500, 3000, 4500, 5000, 7000, 9000, 10000]))
         if currency == "KZT":
             amount *= 450
@@ -661,6 +669,8 @@ def load(*, stdout=None) -> dict[str, int]:
                 expected_close_date=today + datetime.timedelta(days=offset),
                 type=DealType.EXISTING if index % 3 == 0 else DealType.NEW,
                 lead_source=sources[LEAD_SOURCES[index % len(LEAD_SOURCES)]],
+                direction=directions[city],
+                quantity=Decimal(adults),
                 owner=users[managers[index % 2]],
                 next_step=""
                 if stage.is_closed
@@ -672,7 +682,7 @@ def load(*, stdout=None) -> dict[str, int]:
                         "Забронировать билеты",
                     ]
                 ),
-                description=f"Количество взрослых: {rng.randint(1, 4)}\nОтель: {hotel}",
+                description=f"Количество взрослых: {adults}\nОтель: {hotel}",
             ),
         )
         deals.append(deal)
@@ -703,6 +713,7 @@ def load(*, stdout=None) -> dict[str, int]:
                     lead_source=sources[
                         rng.choice(["Рекомендация", "Выставка", "Холодный звонок"])
                     ],
+                    direction=directions["Корпоративные туры"],
                     owner=users[owner],
                 ),
             )

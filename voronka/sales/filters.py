@@ -12,7 +12,7 @@ from voronka.core.filters import (
 from voronka.core.forms import DateInput
 from voronka.core.money import currency_choices
 
-from .models import Deal, DealType, LeadSource, Pipeline, Stage, StageKind
+from .models import Deal, DealType, Direction, LeadSource, Pipeline, Stage, StageKind
 
 
 class DealFilter(RecordFilterSet):
@@ -39,6 +39,11 @@ class DealFilter(RecordFilterSet):
     )
     lead_source = django_filters.ModelChoiceFilter(
         queryset=LeadSource.objects.all(), label=_("Lead source"), empty_label=_("Any source")
+    )
+    direction = django_filters.ModelChoiceFilter(
+        queryset=Direction.objects.all(),
+        label=_("Project / direction"),
+        empty_label=_("Any direction"),
     )
     currency = django_filters.ChoiceFilter(
         choices=currency_choices, label=_("Currency"), empty_label=_("Any currency")
@@ -91,6 +96,7 @@ class DealFilter(RecordFilterSet):
             "contact",
             "type",
             "lead_source",
+            "direction",
             "currency",
             "close_from",
             "close_to",

@@ -8,7 +8,16 @@ from voronka.contacts.models import Company, Contact
 from voronka.core.forms import AutocompleteSelect, DateInput, RecordForm, StyledFormMixin
 
 from . import selectors
-from .models import REQUIRABLE_FIELDS, Deal, LeadSource, LostReason, Pipeline, Stage, StageKind
+from .models import (
+    REQUIRABLE_FIELDS,
+    Deal,
+    Direction,
+    LeadSource,
+    LostReason,
+    Pipeline,
+    Stage,
+    StageKind,
+)
 
 
 class DealForm(RecordForm):
@@ -27,6 +36,8 @@ class DealForm(RecordForm):
             "expected_close_date",
             "type",
             "lead_source",
+            "direction",
+            "quantity",
             "next_step",
             "owner",
             "description",
@@ -58,6 +69,7 @@ class DealForm(RecordForm):
         )
         self.fields["probability"].required = False
         self.fields["lead_source"].queryset = LeadSource.objects.filter(is_active=True)
+        self.fields["direction"].queryset = Direction.objects.filter(is_active=True)
         if self.instance.pk is None and not self.initial.get("stage"):
             from .services import default_stage
 
@@ -145,4 +157,10 @@ StageFormSet = formset_factory(StageForm, extra=2, can_delete=True, can_order=Tr
 class LeadSourceForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = LeadSource
+        fields = ["name", "order", "is_active"]
+
+
+class DirectionForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Direction
         fields = ["name", "order", "is_active"]

@@ -163,6 +163,23 @@ class LeadSource(models.Model):
         return self.name
 
 
+class Direction(models.Model):
+    """A project or direction the company sells in (a destination, an exhibition, a product
+    line): deals carry one, and reports and plans split by it."""
+
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=150, unique=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("direction")
+        verbose_name_plural = _("directions")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DealType(models.TextChoices):
     NEW = "new", _("new business")
     EXISTING = "existing", _("existing business")
@@ -220,6 +237,23 @@ class Deal(OwnedRecord):
         blank=True,
         related_name="deals",
         verbose_name=_("lead source"),
+    )
+    direction = models.ForeignKey(
+        Direction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deals",
+        verbose_name=_("project / direction"),
+    )
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Units sold, when the plan counts them: m² of stand space, tourists…"),
     )
     next_step = models.CharField(_("next step"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)

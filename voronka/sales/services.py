@@ -21,6 +21,7 @@ from . import rules
 from .models import (
     Deal,
     DealChecklistTick,
+    Direction,
     LeadSource,
     LostReason,
     Pipeline,
@@ -260,6 +261,13 @@ def lead_source_save(*, actor: User, source: LeadSource) -> LeadSource:
     source.full_clean()
     source.save()
     return source
+
+
+def direction_save(*, actor: User, direction: Direction) -> Direction:
+    access.require_configure(actor)
+    direction.full_clean()
+    direction.save()
+    return direction
 
 
 def lost_reason_save(*, actor: User, reason: LostReason) -> LostReason:

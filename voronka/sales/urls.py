@@ -25,4 +25,6 @@ urlpatterns = [
     path("settings/lost-reasons/", views.lost_reason_list, name="lost-reason-list"),
     path("settings/lost-reasons/<int:pk>/", views.lost_reason_edit, name="lost-reason-edit"),
     path("settings/lead-sources/<int:pk>/", views.lead_source_edit, name="lead-source-edit"),
+    path("settings/directions/", views.direction_list, name="direction-list"),
+    path("settings/directions/<int:pk>/", views.direction_edit, name="direction-edit"),
 ]

@@ -26,13 +26,14 @@ from . import board, selectors, services
 from .filters import DealFilter
 from .forms import (
     DealForm,
+    DirectionForm,
     LeadSourceForm,
     LostReasonForm,
     MoveForm,
     PipelineForm,
     StageFormSet,
 )
-from .models import Deal, LeadSource, LostReason, Pipeline, Stage, StageChecklistItem
+from .models import Deal, Direction, LeadSource, LostReason, Pipeline, Stage, StageChecklistItem
 
 DEAL_COLUMNS = [
     Column("name", gettext_lazy("Deal")),
@@ -104,6 +105,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stage",
             "pipeline",
             "lead_source",
+            "direction",
             "lost_reason",
             "lost_to",
         ),
@@ -355,7 +357,11 @@ def lost_reason_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.lost_reason_save(actor=request.user, reason=form.instance)
         messages.success(request, _("“%(name)s” is saved.") % {"name": reason})
         return redirect("sales:lost-reason-list")
-    return render(request, "sales/lead_source_form.html", {"form": form, "object": reason})
+    return render(
+        request,
+        "sales/lead_source_form.html",
+        {"form": form, "object": reason, "list_url": reverse("sales:lost-reason-list")},
+    )
 
 
 @login_required
@@ -388,6 +394,43 @@ def lead_source_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("“%(name)s” is saved.") % {"name": source})
         return redirect("sales:lead-source-list")
     return render(request, "sales/lead_source_form.html", {"form": form, "object": source})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def direction_list(request: HttpRequest) -> HttpResponse:
+    """Projects / directions: what deals are sold in, for reports and plans."""
+    can_configure = access.can_configure(request.user)
+    form = DirectionForm()
+    if request.method == "POST":
+        access.require_configure(request.user)
+        form = DirectionForm(request.POST)
+        if form.is_valid():
+            services.direction_save(actor=request.user, direction=form.instance)
+            messages.success(request, _("“%(name)s” is saved.") % {"name": form.instance})
+            return redirect("sales:direction-list")
+    return render(
+        request,
+        "sales/direction_list.html",
+        {"directions": Direction.objects.all(), "form": form, "can_configure": can_configure},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def direction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_configure(request.user)
+    direction = get_object_or_404(Direction, pk=pk)
+    form = DirectionForm(request.POST or None, instance=direction)
+    if request.method == "POST" and form.is_valid():
+        services.direction_save(actor=request.user, direction=form.instance)
+        messages.success(request, _("“%(name)s” is saved.") % {"name": direction})
+        return redirect("sales:direction-list")
+    return render(
+        request,
+        "sales/lead_source_form.html",
+        {"form": form, "object": direction, "list_url": reverse("sales:direction-list")},
+    )
 
 
 BOARD_FILTERS = ("search", "owner", "team", "lead_source", "close_from", "close_to", "no_next_step")

@@ -38,8 +38,8 @@ BUDGETS = [
     ("contacts:company-list", {"search": "иванов", "sort": "-created"}, 11),  # + the bell
     ("contacts:contact-list", {}, 11),  # + the bell
     ("contacts:contact-list", {"search": "иванов"}, 11),  # + the bell
-    ("sales:deal-list", {}, 19),  # + the bell
-    ("sales:deal-list", {"status": "open", "sort": "amount"}, 19),  # + the bell
+    ("sales:deal-list", {}, 20),  # + the bell, + the direction filter's choices
+    ("sales:deal-list", {"status": "open", "sort": "amount"}, 20),  # + bell, directions
     ("activities:activity-list", {}, 11),  # + the bell
     ("core:search", {"q": "иванов"}, 12),  # + the bell
     ("api:company-list", {}, 7),
