@@ -1,4 +1,4 @@
-"""The filters every dashboard block shares: period, pipeline, team and manager."""
+"""The filters every dashboard block shares: period, pipeline, team, manager and direction."""
 
 from __future__ import annotations
 
@@ -11,13 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from voronka.accounts import access
 from voronka.accounts.models import Entity, Team
 from voronka.core.forms import DateInput, style_widgets
-from voronka.sales.models import Pipeline
+from voronka.sales.models import Direction, Pipeline
 
 PERIODS = [
     ("this_month", _("This month")),
     ("last_month", _("Last month")),
     ("this_quarter", _("This quarter")),
     ("last_quarter", _("Last quarter")),
+    ("q1", _("Q1 of this year")),
+    ("q2", _("Q2 of this year")),
+    ("q3", _("Q3 of this year")),
+    ("q4", _("Q4 of this year")),
     ("this_year", _("This year")),
     ("last_year", _("Last year")),
     ("custom", _("Dates below")),
@@ -31,6 +35,10 @@ def _quarter_start(day: datetime.date) -> datetime.date:
 def period_dates(period: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The first and last day of a preset period around `today`."""
     month = today.replace(day=1)
+    if period in ("q1", "q2", "q3", "q4"):
+        first = today.replace(month=(int(period[1]) - 1) * 3 + 1, day=1)
+        after = (first + datetime.timedelta(days=95)).replace(day=1)
+        return first, after - datetime.timedelta(days=1)
     if period == "last_month":
         end = month - datetime.timedelta(days=1)
         return end.replace(day=1), end
@@ -69,6 +77,12 @@ class ReportFilterForm(forms.Form):
     )
     owner = forms.ModelChoiceField(
         label=_("Owner"), queryset=None, required=False, empty_label=_("Anyone")
+    )
+    direction = forms.ModelChoiceField(
+        label=_("Project / direction"),
+        queryset=Direction.objects.order_by("order", "name"),
+        required=False,
+        empty_label=_("Any direction"),
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -48,6 +48,7 @@ class Bar:
     weighted: Decimal = Decimal(0)
     url: str = ""  # the filtered list behind the bar
     key: str = ""
+    extra: Decimal | None = None  # a third figure where a block has one (forecast by win rate)
     unconverted: set[str] = field(default_factory=set)
 
 
@@ -342,3 +343,149 @@ def sales_cycle(deals: QuerySet[Deal], start: datetime.date, end: datetime.date)
     return Cycle(
         won=len(spans), average_days=round(sum(spans) / len(spans), 1), median_days=round(median, 1)
     )
+
+
+def by_direction(deals: QuerySet[Deal], start: datetime.date, end: datetime.date) -> list[Bar]:
+    """Won deals of the period by project / direction: how many, revenue and units."""
+    first, after = _moments(start, end)
+    rows = list(
+        deals.filter(stage__kind=StageKind.WON, closed_at__gte=first, closed_at__lt=after)
+        .annotate(day=local_day("closed_at", first, after))
+        .values("direction", "direction__name", "day", "currency")
+        .annotate(n=Count("pk"), total=Sum("amount"), units=Sum("quantity"))
+        .order_by()
+    )
+    names, units = {}, defaultdict(Decimal)
+    for row in rows:
+        row["key"] = row["direction"]
+        names[row["direction"]] = row["direction__name"]
+        units[row["direction"]] += row["units"] or Decimal(0)
+    sums = _in_base(rows, day_of=lambda row: row["day"])
+    bars = [
+        Bar(
+            label=names.get(key) or "",
+            count=n,
+            total=total.quantize(Decimal("0.01")),
+            weighted=units[key],
+            key=str(key or ""),
+            unconverted=unconverted,
+        )
+        for key, (n, total, unconverted) in sums.items()
+    ]
+    return sorted(bars, key=lambda bar: (-bar.total, bar.label))
+
+
+def days_per_stage(
+    deals: QuerySet[Deal], pipeline: Pipeline, start: datetime.date, end: datetime.date
+) -> list[Bar]:
+    """How long deals stayed in each open stage of the pipeline, on average, counting the
+    stays that ended (the deal moved on) in the period. `count` is the number of stays,
+    `total` the average days."""
+    from django.db.models import Avg
+
+    from voronka.sales.models import StageChange
+
+    first, after = _moments(start, end)
+    stages = [s for s in pipeline.stages.order_by("order", "id") if s.kind == StageKind.OPEN]
+    rows = {
+        row["from_stage"]: row
+        for row in StageChange.objects.filter(
+            deal__in=deals.values("pk"),
+            from_stage__in=stages,
+            changed_at__gte=first,
+            changed_at__lt=after,
+            stay_seconds__isnull=False,
+        )
+        .values("from_stage")
+        .annotate(n=Count("pk"), seconds=Avg("stay_seconds"))
+        .order_by()
+    }
+    bars = []
+    for stage in stages:
+        row = rows.get(stage.pk, {"n": 0, "seconds": None})
+        days = Decimal(row["seconds"] or 0) / 86400
+        bars.append(
+            Bar(
+                label=stage.name,
+                count=row["n"],
+                total=days.quantize(Decimal("0.1")),
+                key=str(stage.pk),
+            )
+        )
+    return bars
+
+
+def win_rates(deals: QuerySet[Deal], pipeline: Pipeline, days: int = 365) -> dict[int, Decimal]:
+    """Per stage of the pipeline, the share of the deals that were in it and closed in the
+    last `days` days that were won: the historical win rate the forecast can weigh by."""
+    from voronka.sales.models import StageChange
+
+    since = timezone.now() - datetime.timedelta(days=days)
+    closed = deals.filter(
+        pipeline=pipeline, stage__kind__in=[StageKind.WON, StageKind.LOST], closed_at__gte=since
+    )
+    rows = (
+        StageChange.objects.filter(deal__in=closed.values("pk"), to_stage__pipeline=pipeline)
+        .values("to_stage")
+        .annotate(
+            n=Count("deal", distinct=True),
+            won=Count("deal", distinct=True, filter=Q(deal__stage__kind=StageKind.WON)),
+        )
+        .order_by()
+    )
+    return {row["to_stage"]: Decimal(row["won"]) / row["n"] for row in rows if row["n"]}
+
+
+def forecast_by_win_rate(
+    deals: QuerySet[Deal], pipeline: Pipeline, bars: list[Bar], rates: dict[int, Decimal]
+) -> None:
+    """Add to the forecast's bars (`extra`) the open deals weighted by each stage's
+    historical win rate instead of its nominal probability."""
+    if not bars:
+        return
+    start = datetime.date.fromisoformat(f"{bars[0].key}-01")
+    end = (datetime.date.fromisoformat(f"{bars[-1].key}-01") + datetime.timedelta(days=32)).replace(
+        day=1
+    )
+    rows = list(
+        deals.filter(
+            pipeline=pipeline,
+            stage__kind=StageKind.OPEN,
+            expected_close_date__gte=start,
+            expected_close_date__lt=end,
+        )
+        .values("expected_close_date", "stage", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    today = timezone.localdate()
+    currencies = money.rates_on(today, {row["currency"] for row in rows})
+    by_key = {bar.key: bar for bar in bars}
+    for bar in bars:
+        bar.extra = Decimal(0)
+    for row in rows:
+        bar = by_key.get(row["expected_close_date"].strftime("%Y-%m"))
+        total = money.to_base(row["total"] or Decimal(0), row["currency"], today, rates=currencies)
+        if bar is None or total is None:
+            continue
+        bar.extra += total * rates.get(row["stage"], Decimal(0))
+    for bar in bars:
+        bar.extra = bar.extra.quantize(Decimal("0.01"))
+
+
+def won_total(deals: QuerySet[Deal], start: datetime.date, end: datetime.date) -> Bar:
+    """The deals won in the period: how many and for how much, in the base currency."""
+    first, after = _moments(start, end)
+    rows = list(
+        deals.filter(stage__kind=StageKind.WON, closed_at__gte=first, closed_at__lt=after)
+        .annotate(day=local_day("closed_at", first, after))
+        .values("day", "currency")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .order_by()
+    )
+    for row in rows:
+        row["key"] = "won"
+    n, total, unconverted = _in_base(rows, day_of=lambda row: row["day"]).get(
+        "won", (0, Decimal(0), set())
+    )
+    return Bar(label="", count=n, total=total.quantize(Decimal("0.01")), unconverted=unconverted)

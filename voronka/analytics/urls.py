@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("reports/", views.dashboard, name="dashboard"),
-    path("reports/funnel/", views.funnel, name="funnel"),
+    path("reports/block/<slug:block>/", views.block, name="block"),
+    path("reports/layout/", views.layout, name="layout"),
     path("reports/export/<slug:block>.<slug:fmt>", views.export, name="export"),
 ]

@@ -1,21 +1,24 @@
 import csv
 import datetime
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from voronka.accounts.access import team_ids_below
 from voronka.core import money
 from voronka.sales.selectors import deals_visible_to
 
 from . import selectors
-from .forms import ReportFilterForm
+from .forms import PERIODS, ReportFilterForm
+from .models import DashboardLayout
 
 
 def _month_end(key: str) -> tuple[str, str]:
@@ -40,55 +43,171 @@ def _filtered(request: HttpRequest):
     if data.get("team"):
         deals = deals.filter(owner__team_id__in=sorted(team_ids_below(data["team"].pk)))
         common["team"] = data["team"].pk
+    if data.get("direction"):
+        deals = deals.filter(direction=data["direction"])
+        common["direction"] = data["direction"].pk
     if pipeline is not None:
         deals = deals.filter(pipeline=pipeline)
         common["pipeline"] = pipeline.pk
     return form, start, end, pipeline, deals, common
 
 
-def _context(request: HttpRequest, only: str | None = None) -> dict:
-    """The filters and every block's bars (or only one block's, for its export), each bar
-    linked to the deal list behind it."""
-    form, start, end, pipeline, deals, common = _filtered(request)
-    blocks = {}
+@dataclass(frozen=True)
+class Block:
+    """A dashboard block: its title, the figures its table and export show, and whether the
+    page draws it itself or loads it after (the heavier ones)."""
 
-    def wanted(key: str) -> bool:
-        return only is None or only == key
+    title: str
+    columns: tuple[str, ...] = ("count", "total")
+    loaded_after: bool = False
 
-    if pipeline is not None and wanted("stages"):
-        blocks["stages"] = selectors.pipeline_by_stage(deals, pipeline)
-        for bar in blocks["stages"]:
-            bar.url = _deals_url(common, stage=bar.key)
-    if wanted("months"):
-        blocks["months"] = selectors.won_by_month(deals, start, end)
-    for bar in blocks.get("months", []):
-        first, last = _month_end(bar.key)
-        bar.url = _deals_url(common, status="won", closed_from=first, closed_to=last)
+
+COLUMN_TITLES = {
+    "count": gettext_lazy("Deals"),
+    "total": gettext_lazy("Total, %(currency)s"),
+    "weighted": gettext_lazy("Weighted, %(currency)s"),
+    "extra": gettext_lazy("By win rate, %(currency)s"),
+    "units": gettext_lazy("Units"),
+    "stays": gettext_lazy("Stays"),
+    "days": gettext_lazy("Average days"),
+    "of_first": gettext_lazy("Of the first stage, %"),
+    "of_previous": gettext_lazy("Of the previous, %"),
+}
+
+BLOCKS = {
+    "stages": Block(gettext_lazy("Sales stage chart"), ("count", "total", "weighted")),
+    "sources": Block(gettext_lazy("All deals by lead source")),
+    "months": Block(gettext_lazy("Total by month")),
+    "directions": Block(gettext_lazy("Revenue by direction"), ("count", "total", "units")),
+    "funnel": Block(
+        gettext_lazy("Funnel: conversion between stages"),
+        ("count", "of_first", "of_previous"),
+        loaded_after=True,
+    ),
+    "forecast": Block(
+        gettext_lazy("Forecast by expected close month"), ("count", "total", "weighted", "extra")
+    ),
+    "lost": Block(gettext_lazy("Lost reasons")),
+    "stage_days": Block(gettext_lazy("Average days per stage"), ("stays", "days")),
+}
+# The seed's list of charts first: out of the box every block is on, in this order.
+DEFAULT_LAYOUT = list(BLOCKS)
+
+
+def layout_of(user) -> list[str]:
+    """The blocks of the user's dashboard, in their order (the default until arranged)."""
+    stored = DashboardLayout.objects.filter(user=user).values_list("blocks", flat=True).first()
+    if stored is None:
+        return list(DEFAULT_LAYOUT)
+    return [key for key in stored if key in BLOCKS]
+
+
+def _bars(key: str, deals, pipeline, start, end, common: dict) -> list:
+    """One block's bars, each linked to the deal list behind it."""
     period = {"created_from": start.isoformat(), "created_to": end.isoformat()}
-    if wanted("sources"):
-        blocks["sources"] = selectors.by_source(deals, start, end)
-    for bar in blocks.get("sources", []):
-        bar.label = bar.label or _("No source")
-        bar.url = _deals_url(common, lead_source=bar.key, **period) if bar.key else ""
-    if wanted("lost"):
-        blocks["lost"] = selectors.lost_reasons(deals, start, end)
-    for bar in blocks.get("lost", []):
-        bar.label = bar.label or _("No reason given")
-        bar.url = _deals_url(
-            common,
-            status="lost",
-            lost_reason=bar.key,
-            closed_from=start.isoformat(),
-            closed_to=end.isoformat(),
-        )
-    if wanted("forecast"):
-        blocks["forecast"] = selectors.forecast(deals)
-    for bar in blocks.get("forecast", []):
-        first, last = _month_end(bar.key)
-        bar.url = _deals_url(common, status="open", close_from=first, close_to=last)
+    closed = {"closed_from": start.isoformat(), "closed_to": end.isoformat()}
+    if key == "stages":
+        bars = selectors.pipeline_by_stage(deals, pipeline) if pipeline else []
+        for bar in bars:
+            bar.url = _deals_url(common, stage=bar.key)
+    elif key == "months":
+        bars = selectors.won_by_month(deals, start, end)
+        for bar in bars:
+            first, last = _month_end(bar.key)
+            bar.url = _deals_url(common, status="won", closed_from=first, closed_to=last)
+    elif key == "sources":
+        bars = selectors.by_source(deals, start, end)
+        for bar in bars:
+            bar.label = bar.label or _("No source")
+            bar.url = _deals_url(common, lead_source=bar.key, **period) if bar.key else ""
+    elif key == "directions":
+        bars = selectors.by_direction(deals, start, end)
+        for bar in bars:
+            bar.label = bar.label or _("No direction")
+            bar.url = (
+                _deals_url({**common, "direction": bar.key}, status="won", **closed)
+                if bar.key
+                else ""
+            )
+    elif key == "lost":
+        bars = selectors.lost_reasons(deals, start, end)
+        for bar in bars:
+            bar.label = bar.label or _("No reason given")
+            bar.url = _deals_url(common, status="lost", lost_reason=bar.key, **closed)
+    elif key == "forecast":
+        bars = selectors.forecast(deals)
+        if pipeline is not None:
+            rates = selectors.win_rates(deals, pipeline)
+            selectors.forecast_by_win_rate(deals, pipeline, bars, rates)
+        for bar in bars:
+            first, last = _month_end(bar.key)
+            bar.url = _deals_url(common, status="open", close_from=first, close_to=last)
+    elif key == "stage_days":
+        bars = selectors.days_per_stage(deals, pipeline, start, end) if pipeline else []
+        for bar in bars:
+            bar.url = _deals_url(common, stage=bar.key)
+    elif key == "funnel":
+        steps = selectors.funnel(deals, pipeline, start, end) if pipeline else []
+        bars = [selectors.Bar(label=step.label, count=step.count, key=step.key) for step in steps]
+        for bar, step in zip(bars, steps, strict=True):
+            bar.of_first, bar.of_previous = step.of_first, step.of_previous
+    else:
+        raise KeyError(key)
+    return bars
+
+
+def _cells(key: str, bar) -> list:
+    """The figures of a bar in its block's columns."""
+    values = {
+        "count": bar.count,
+        "total": bar.total,
+        "weighted": bar.weighted,
+        "extra": bar.extra,
+        "units": bar.weighted,  # by direction: the units sold ride in `weighted`
+        "stays": bar.count,
+        "days": bar.total,
+        "of_first": getattr(bar, "of_first", None),
+        "of_previous": getattr(bar, "of_previous", None),
+    }
+    return [values[column] for column in BLOCKS[key].columns]
+
+
+MONEY_COLUMNS = {"total", "weighted", "extra"}
+
+
+def _column_title(column: str, currency: str) -> str:
+    title = str(COLUMN_TITLES[column])
+    return title % {"currency": currency} if column in MONEY_COLUMNS else title
+
+
+def _money_flags(key: str) -> list[bool]:
+    return [column in MONEY_COLUMNS and key != "stage_days" for column in BLOCKS[key].columns]
+
+
+def _context(request: HttpRequest, only: str | None = None) -> dict:
+    """The filters and the bars of the user's blocks (or only one block's, for its export or
+    its late load)."""
+    form, start, end, pipeline, deals, common = _filtered(request)
+    layout = [only] if only else layout_of(request.user)
+    blocks = {
+        key: _bars(key, deals, pipeline, start, end, common)
+        for key in layout
+        if only or not BLOCKS[key].loaded_after
+    }
+    base = money.base_currency()
     panels = [
-        {"key": key, "title": BLOCKS[key], "bars": bars, "weighted": key in ("stages", "forecast")}
-        for key, bars in blocks.items()
+        {
+            "key": key,
+            "title": BLOCKS[key].title,
+            "bars": blocks.get(key),
+            "columns": [_column_title(column, base) for column in BLOCKS[key].columns],
+            "rows": [
+                (bar, list(zip(_cells(key, bar), _money_flags(key), strict=True)))
+                for bar in blocks.get(key, [])
+            ],
+            "loaded_after": BLOCKS[key].loaded_after and not only,
+        }
+        for key in layout
     ]
     charts = {
         key: {
@@ -99,6 +218,8 @@ def _context(request: HttpRequest, only: str | None = None) -> dict:
         }
         for key, bars in blocks.items()
     }
+    # The period's won deals: the answer to "how many, for how much", whatever the layout.
+    won = selectors.won_total(deals, start, end)
     return {
         "panels": panels,
         "charts": charts,
@@ -107,10 +228,17 @@ def _context(request: HttpRequest, only: str | None = None) -> dict:
         "end": end,
         "pipeline": pipeline,
         "blocks": blocks,
-        "base_currency": money.base_currency(),
-        "won_count": sum(bar.count for bar in blocks.get("months", [])),
-        "won_total": sum(bar.total for bar in blocks.get("months", [])),
+        "base_currency": base,
+        "won_count": won.count,
+        "won_total": won.total,
+        "won_url": _deals_url(
+            common, status="won", closed_from=start.isoformat(), closed_to=end.isoformat()
+        ),
         "report_query": request.GET.urlencode(),
+        "quick_periods": [
+            (value, label) for value, label in PERIODS if value not in ("custom", "this_year")
+        ],
+        "period": form.cleaned_data.get("period") if form.is_bound and form.is_valid() else "",
     }
 
 
@@ -118,35 +246,48 @@ def _deals_url(common: dict, **params) -> str:
     return f"{reverse('sales:deal-list')}?{urlencode({**common, **params})}"
 
 
-BLOCKS = {
-    "stages": gettext_lazy("Pipeline by stage"),
-    "months": gettext_lazy("Won by month"),
-    "sources": gettext_lazy("Deals by lead source"),
-    "lost": gettext_lazy("Lost reasons"),
-    "forecast": gettext_lazy("Forecast by expected close month"),
-}
-
-
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Sales dashboards: pipeline, won revenue by month, sources, lost reasons, forecast."""
+    """The user's dashboard: the blocks they chose, in their order, over the filters."""
     return render(request, "analytics/dashboard.html", _context(request))
 
 
 @login_required
 @require_GET
-def funnel(request: HttpRequest) -> HttpResponse:
-    """The funnel (conversion between stages) and the sales cycle: heavier than the other
-    blocks (the stage history of every deal of the period), so loaded after the page."""
-    _form, start, end, pipeline, deals, _common = _filtered(request)
+def block(request: HttpRequest, block: str) -> HttpResponse:
+    """A block the page loads after itself (the funnel: the stage history of every deal of
+    the period), and the sales cycle with it."""
+    if block not in BLOCKS:
+        raise Http404
+    context = _context(request, only=block)
+    _form, start, end, _pipeline, deals, _common = _filtered(request)
+    context["panel"] = context["panels"][0]
+    context["cycle"] = selectors.sales_cycle(deals, start, end)
+    return render(request, "analytics/_late_block.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def layout(request: HttpRequest) -> HttpResponse:
+    """Arrange the dashboard: which blocks, in what order (drag them; without script the
+    checked ones keep the listed order)."""
+    current = layout_of(request.user)
+    if request.method == "POST":
+        if "reset" in request.POST:
+            DashboardLayout.objects.filter(user=request.user).delete()
+        else:
+            chosen = [key for key in request.POST.getlist("blocks") if key in BLOCKS]
+            DashboardLayout.objects.update_or_create(
+                user=request.user, defaults={"blocks": list(dict.fromkeys(chosen))}
+            )
+        messages.success(request, _("The dashboard is arranged."))
+        return redirect("reports:dashboard")
+    rest = [key for key in BLOCKS if key not in current]
     return render(
         request,
-        "analytics/_funnel.html",
-        {
-            "funnel": selectors.funnel(deals, pipeline, start, end) if pipeline else [],
-            "cycle": selectors.sales_cycle(deals, start, end),
-        },
+        "analytics/layout.html",
+        {"items": [(key, BLOCKS[key].title, key in current) for key in [*current, *rest]]},
     )
 
 
@@ -157,17 +298,11 @@ def export(request: HttpRequest, block: str, fmt: str) -> HttpResponse:
     if block not in BLOCKS or fmt not in ("csv", "xlsx"):
         raise Http404
     context = _context(request, only=block)
-    base = context["base_currency"]
-    weighted = block in ("stages", "forecast")
-    header = [_("Name"), _("Deals"), _("Total, %(currency)s") % {"currency": base}]
-    if weighted:
-        header.append(_("Weighted, %(currency)s") % {"currency": base})
-    rows = [
-        [bar.label, bar.count, bar.total, *([bar.weighted] if weighted else [])]
-        for bar in context["blocks"].get(block, [])
-    ]
+    panel = context["panels"][0]
+    header = [_("Name"), *[str(title) for title in panel["columns"]]]
+    rows = [[bar.label, *(value for value, _money in cells)] for bar, cells in panel["rows"]]
     if fmt == "xlsx":
-        return _xlsx(block, str(BLOCKS[block]), header, rows)
+        return _xlsx(block, str(BLOCKS[block].title), header, rows)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{block}.csv"'
     response.write("\ufeff")
@@ -183,7 +318,8 @@ def _xlsx(block: str, title: str, header: list, rows: list) -> HttpResponse:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]  # Excel's limit for a sheet name
+    # Excel's limits for a sheet name: 31 characters, none of []:*?/\
+    sheet.title = "".join(" " if c in "[]:*?/\\" else c for c in title)[:31].strip()
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

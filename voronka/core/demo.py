@@ -26,6 +26,7 @@ from voronka.core.demo_sales import (
     exchange_rates,
     give_deals_a_past,
     play_the_seed_deal,
+    won_history,
 )
 from voronka.sales.defaults import STAGES as DEFAULT_STAGES
 from voronka.sales.models import Deal, DealType, Direction, LeadSource, Pipeline, Stage, StageKind
@@ -803,10 +804,22 @@ def load(*, stdout=None) -> dict[str, int]:
             )
             activity_count += 1
 
+    won_history(
+        actor=admin,
+        companies=companies,
+        contacts=[contacts[name] for name in TOURISTS],
+        managers=[users[name] for name in managers],
+        tours=tours,
+        corporate=corporate,
+        directions=directions,
+        destinations=DESTINATIONS,
+        rng=rng,
+        now=now,
+    )
     configure_pipelines(tours, corporate)
     give_deals_a_past(deals, rng=rng, now=now)
     date_the_stream([Company, Contact])
-    exchange_rates(rng=rng, today=today)
+    exchange_rates(rng=rng, today=today, days=760)
     play_the_seed_deal(
         manager=users["aliya"],
         company=companies["St. Christopher's Inn-Village"],

@@ -138,6 +138,7 @@ def give_deals_a_past(deals: list[Deal], *, rng: random.Random, now: datetime.da
                     to_stage=stage,
                     actor=deal.owner,
                     changed_at=moment,
+                    stay_seconds=int(step.total_seconds()) if previous else None,
                 )
             )
             previous, last_moved = stage, moment
@@ -266,3 +267,111 @@ def play_the_seed_deal(
         created_at=morning + datetime.timedelta(minutes=9)
     )
     return deal
+
+
+# Two years of purchases of the corporate customers: (company, months ago that bought, base
+# amount in tenge, how much each month's amount varies). They land in different ABC/XYZ
+# classes and relationship stages: steady, uneven, bursty, lapsed, one purchase.
+CORPORATE_HISTORY = [
+    ("ТОО «Алатау Трейд»", list(range(1, 24)), 2_400_000, 0.04),
+    ("ТОО «Muratec Kazakhstan»", list(range(1, 24)), 900_000, 0.2),
+    ("АО «Степной ветер»", [2, 3, 9, 15, 21], 1_500_000, 0.6),
+    ("ТОО «Каспий Логистик»", [13, 15, 17, 19], 700_000, 0.1),
+    ("ТОО «Медицинский центр Шипагер»", [2], 1_200_000, 0.0),
+]
+
+
+def _month_moment(now: datetime.datetime, months_ago: int, rng: random.Random):
+    """A working moment in the month `months_ago` before now's."""
+    local = timezone.localtime(now)
+    year, month = divmod(local.year * 12 + local.month - 1 - months_ago, 12)
+    day = rng.randint(3, 26)
+    moment = local.replace(year=year, month=month + 1, day=day, hour=rng.randint(9, 17))
+    return min(moment, now - datetime.timedelta(days=1))
+
+
+def won_history(
+    *,
+    actor: User,
+    companies: dict,
+    contacts: list[Contact],
+    managers: list[User],
+    tours: Pipeline,
+    corporate: Pipeline,
+    directions: dict,
+    destinations: list[tuple[str, str, str]],
+    rng: random.Random,
+    now: datetime.datetime,
+) -> list[Deal]:
+    """Deals won over the past two years, dated: what «Итого по месяцам», revenue by
+    direction, plans and ABC/XYZ have to count. Made before the pipelines get their rules."""
+    won_tours = tours.stages.get(kind=StageKind.WON)
+    won_corporate = corporate.stages.get(kind=StageKind.WON)
+    made: list[tuple[Deal, datetime.datetime]] = []
+    for company, months, base, spread in CORPORATE_HISTORY:
+        for months_ago in months:
+            amount = Decimal(round(base * (1 + rng.uniform(-spread, spread)), -3))
+            won_at = _month_moment(now, months_ago, rng)
+            deal = deal_create(
+                actor=actor,
+                data=dict(
+                    name=f"Командировки и туры, {won_at:%m.%Y}",
+                    company=companies[company],
+                    stage=won_corporate,
+                    amount=amount,
+                    currency="KZT",
+                    direction=directions["Корпоративные туры"],
+                    quantity=Decimal(rng.randint(2, 12)),
+                    owner=companies[company].owner,
+                ),
+            )
+            made.append((deal, won_at))
+    for months_ago in range(1, 24):
+        for _n in range(rng.randint(2, 4)):
+            city, hotel, currency = rng.choice(destinations)
+            won_at = _month_moment(now, months_ago, rng)
+            adults = rng.randint(1, 4)
+            deal = deal_create(
+                actor=actor,
+                data=dict(
+                    name=f"{won_at:%Y/%m}/{adults}/{city}",
+                    company=companies[hotel],
+                    contact=rng.choice(contacts),
+                    stage=won_tours,
+                    amount=Decimal(adults * rng.choice([700, 900, 1200, 1500])),
+                    currency=currency,
+                    direction=directions[city],
+                    quantity=Decimal(adults),
+                    owner=rng.choice(managers),
+                ),
+            )
+            made.append((deal, won_at))
+    events = []
+    for deal, won_at in made:
+        created = won_at - datetime.timedelta(days=rng.randint(5, 40))
+        Deal.objects.filter(pk=deal.pk).update(
+            created_at=created,
+            updated_at=won_at,
+            stage_entered_at=won_at,
+            closed_at=won_at,
+            expected_close_date=timezone.localtime(won_at).date(),
+        )
+        StageChange.objects.filter(deal=deal).update(changed_at=won_at)
+        StreamEvent.objects.filter(entity="deal", object_id=deal.pk).update(created_at=created)
+        events.append(
+            StreamEvent(
+                verb=Verb.WON,
+                actor=deal.owner,
+                entity="deal",
+                object_id=deal.pk,
+                label=deal.name,
+                owner=deal.owner,
+                company_id=deal.company_id,
+                company_label=deal.company.name if deal.company else "",
+                amount=deal.amount,
+                currency=deal.currency,
+                created_at=won_at,
+            )
+        )
+    StreamEvent.objects.bulk_create(events)
+    return [deal for deal, _at in made]

@@ -365,6 +365,9 @@ class StageChange(models.Model):
         verbose_name=_("moved by"),
     )
     changed_at = models.DateTimeField(_("moved at"), default=timezone.now)
+    # How long the deal stayed in `from_stage`, kept when it moves on: the average days per
+    # stage is then one AVG() by stage, not a pairing of consecutive rows.
+    stay_seconds = models.PositiveBigIntegerField(_("seconds in the previous stage"), null=True)
 
     class Meta:
         verbose_name = _("stage change")

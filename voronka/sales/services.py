@@ -136,6 +136,7 @@ def deal_update(*, actor: User, deal: Deal, data: dict[str, Any], version: int |
             if errors:
                 raise ValidationError(errors)
             moved["from"] = old_stage
+            moved["since"] = record.stage_entered_at
             put("pipeline", new_stage.pipeline)
             keep_own_choice = probability_given and data["probability"] != old_probability
             if not keep_own_choice:
@@ -158,8 +159,14 @@ def deal_update(*, actor: User, deal: Deal, data: dict[str, Any], version: int |
             deal, data, actor=actor, version=version, before_save=before_save
         )
         if "from" in moved:
+            stay = deal.stage_entered_at - moved["since"] if moved.get("since") else None
             StageChange.objects.create(
-                deal=deal, from_stage=moved["from"], to_stage=deal.stage, actor=actor
+                deal=deal,
+                from_stage=moved["from"],
+                to_stage=deal.stage,
+                actor=actor,
+                changed_at=deal.stage_entered_at,
+                stay_seconds=max(int(stay.total_seconds()), 0) if stay is not None else None,
             )
         record_deal_events(actor=actor, deal=deal, changes=changes, old_stage=moved.get("from"))
     return deal

@@ -203,9 +203,10 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(per_month, owner, django_a
         for day in range(1, per_month + 1):
             won(owner, datetime.date(2026, month, day), "1000.00", "USD")
             DealFactory(owner=owner)
-    # session, user, role rules, team, the bell, recent views, the filter form (pipelines,
-    # teams, owners), then per block its aggregates and the rates they need.
-    with django_assert_num_queries(37):
+    # session, user, role rules, team, the bell, recent views, the layout, the filter form
+    # (pipelines, teams, owners, directions), then per block its aggregates and the rates
+    # they need, and the period's won total.
+    with django_assert_num_queries(47):
         assert client_for(owner).get(reverse("reports:dashboard"), q2()).status_code == 200
 
 
@@ -264,10 +265,12 @@ def test_the_funnel_counts_the_deals_that_entered_each_stage_and_the_cycle(owner
     client = client_for(owner)
     query = {"period": "custom", "start": today, "end": today}
     dashboard = client.get(reverse("reports:dashboard"), query).content.decode()
-    assert 'data-testid="funnel-slot"' in dashboard  # loaded after the page
-    page = client.get(reverse("reports:funnel"), query)
+    assert 'data-testid="slot-funnel"' in dashboard  # loaded after the page
+    page = client.get(reverse("reports:block", args=["funnel"]), query)
 
-    steps = [(s.label, s.count, s.of_first, s.of_previous) for s in page.context["funnel"]]
+    steps = [
+        (s.label, s.count, s.of_first, s.of_previous) for s in page.context["blocks"]["funnel"]
+    ]
     assert steps == [
         (explore.name, 4, 100.0, 100.0),
         (offer.name, 3, 75.0, 75.0),
@@ -288,18 +291,188 @@ def test_a_deal_created_further_on_counts_for_the_stages_before(owner):
     deal_create(actor=owner, data={"name": "Разведка"})
     today = timezone.localdate().isoformat()
     page = client_for(owner).get(
-        reverse("reports:funnel"), {"period": "custom", "start": today, "end": today}
+        reverse("reports:block", args=["funnel"]),
+        {"period": "custom", "start": today, "end": today},
     )
-    counts = [step.count for step in page.context["funnel"]]
+    funnel = page.context["blocks"]["funnel"]
+    counts = [step.count for step in funnel]
     assert counts[:3] == [2, 1, 1]
-    assert all(step.of_previous <= 100 for step in page.context["funnel"])
+    assert all(step.of_previous <= 100 for step in funnel)
 
 
 def test_an_export_counts_only_its_own_block(owner, django_assert_max_num_queries):
     won(owner, datetime.date(2026, 4, 10), "300000.00")
     client = client_for(owner)
     client.get(reverse("reports:export", args=["months", "csv"]), q2())  # session warmed up
-    # The dashboard needs 37; one block's export a fraction of that.
+    # The dashboard needs 47; one block's export a fraction of that.
     with django_assert_max_num_queries(20):
         response = client.get(reverse("reports:export", args=["months", "csv"]), q2())
     assert "2026-04;1;300000.00" in response.content.decode("utf-8-sig")
+
+
+def _quick_link(content: str, period: str) -> str:
+    """The href of a quick period button on the dashboard (the user's first click lands on
+    the dashboard, the second on this button)."""
+    import html
+    import re
+
+    found = re.search(r'href="(\?period=' + period + r'[^"]*)"', content)
+    assert found, f"no quick link for {period}"
+    return reverse("reports:dashboard") + html.unescape(found.group(1))
+
+
+def test_on_the_demo_q2_and_revenue_by_direction_last_month_are_two_clicks_away(settings):
+    """Acceptance 1: Reports → «Q2» gives the won deals of the second quarter (count and
+    sum); Reports → «Last month» gives the revenue by direction. Both match a hand count."""
+    from collections import defaultdict
+
+    from django.core.management import call_command
+
+    from voronka.accounts.models import User
+    from voronka.core import money
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    admin = User.objects.get(username="admin")
+    client = client_for(admin)
+    today = timezone.localdate()
+
+    def local_day(deal):
+        return timezone.localtime(deal.closed_at).date()
+
+    for period in ("q2", "last_month"):
+        start, end = period_dates(period, today)
+        dashboard = client.get(reverse("reports:dashboard")).content.decode()  # click 1
+        page = client.get(_quick_link(dashboard, period))  # click 2
+        assert page.status_code == 200
+        pipeline = page.context["pipeline"]
+        by_hand = [
+            deal
+            for deal in Deal.objects.filter(pipeline=pipeline, stage__kind=StageKind.WON)
+            if start <= local_day(deal) <= end
+        ]
+        assert by_hand, f"the demo has deals won in {period}"
+        total = sum(money.to_base(d.amount, d.currency, local_day(d)) for d in by_hand)
+        assert page.context["won_count"] == len(by_hand)
+        assert page.context["won_total"] == total
+        directions = defaultdict(lambda: [0, Decimal(0)])
+        for deal in by_hand:
+            name = deal.direction.name if deal.direction else "Без направления"
+            directions[name][0] += 1
+            directions[name][1] += money.to_base(
+                deal.amount, deal.currency, local_day(deal)
+            )
+        shown = {bar.label: [bar.count, bar.total] for bar in page.context["blocks"]["directions"]}
+        assert shown == {
+            name: [n, t.quantize(Decimal("0.01"))] for name, (n, t) in directions.items()
+        }
+        assert 'data-testid="block-directions"' in page.content.decode()
+
+
+def test_revenue_and_units_by_direction_and_the_list_behind(owner, outsider):
+    from voronka.sales.models import Direction
+
+    hainan = Direction.objects.create(name="Хайнань")
+    turkey = Direction.objects.create(name="Турция")
+    won(owner, datetime.date(2026, 5, 10), "100000.00", direction=hainan, quantity=Decimal(2))
+    won(owner, datetime.date(2026, 6, 10), "50000.00", direction=hainan, quantity=Decimal(3))
+    won(owner, datetime.date(2026, 5, 11), "70000.00", direction=turkey)
+    won(owner, datetime.date(2026, 5, 12), "10000.00")
+    won(owner, datetime.date(2026, 7, 12), "999.00", direction=hainan)  # after Q2
+    won(outsider, datetime.date(2026, 5, 12), "12345.00", direction=hainan)  # not visible
+    client = client_for(owner)
+
+    page = client.get(reverse("reports:dashboard"), q2())
+
+    bars = {bar.label: bar for bar in page.context["blocks"]["directions"]}
+    assert (bars["Хайнань"].count, bars["Хайнань"].total, bars["Хайнань"].weighted) == (
+        2,
+        Decimal("150000.00"),
+        Decimal("5"),
+    )
+    assert (bars["Турция"].count, bars["Турция"].total) == (1, Decimal("70000.00"))
+    assert bars["Без направления"].count == 1 and bars["Без направления"].url == ""
+    listed = client.get(bars["Хайнань"].url)
+    assert listed.context["page_obj"].paginator.count == 2
+    only_hainan = client.get(reverse("reports:dashboard"), q2(direction=hainan.pk))
+    assert only_hainan.context["won_count"] == 2
+
+
+def test_average_days_per_stage_counts_the_stays_that_ended_in_the_period(owner):
+    from voronka.sales.models import StageChange
+    from voronka.sales.services import deal_create, deal_move_stage
+
+    stages = list(stage(0).pipeline.stages.order_by("order"))
+    first, second = stages[0], stages[1]
+    now = timezone.now()
+    for days in (2, 4):
+        deal = deal_create(actor=owner, data={"name": f"{days} дня", "amount": Decimal(1)})
+        Deal.objects.filter(pk=deal.pk).update(stage_entered_at=now - datetime.timedelta(days=days))
+        deal_move_stage(actor=owner, deal=Deal.objects.get(pk=deal.pk), stage=second)
+    assert sorted(
+        StageChange.objects.filter(from_stage=first).values_list("stay_seconds", flat=True)
+    ) == [2 * 86400, 4 * 86400]
+    today = timezone.localdate().isoformat()
+
+    page = client_for(owner).get(
+        reverse("reports:dashboard"), {"period": "custom", "start": today, "end": today}
+    )
+
+    bars = page.context["blocks"]["stage_days"]
+    assert (bars[0].label, bars[0].count, bars[0].total) == (first.name, 2, Decimal("3.0"))
+    assert bars[1].count == 0
+
+
+def test_the_forecast_weighs_by_each_stages_historical_win_rate(owner):
+    from voronka.sales.models import StageChange
+
+    stages = list(stage(0).pipeline.stages.order_by("order"))
+    first = stages[0]
+    recently = timezone.now() - datetime.timedelta(days=10)
+    # Of four closed deals that went through the first stage, one was won: 25 %.
+    for kind in (StageKind.WON, StageKind.LOST, StageKind.LOST, StageKind.LOST):
+        deal = DealFactory(owner=owner, stage=closed_stage(kind), closed_at=recently)
+        StageChange.objects.create(deal=deal, to_stage=first, changed_at=recently)
+    close = timezone.localdate().replace(day=15)
+    DealFactory(
+        owner=owner,
+        stage=first,
+        amount=Decimal("1000.00"),
+        currency="KZT",
+        expected_close_date=close,
+    )
+
+    page = client_for(owner).get(reverse("reports:dashboard"))
+
+    forecast = page.context["blocks"]["forecast"][0]
+    assert forecast.total == Decimal("1000.00")
+    assert forecast.weighted == Decimal("1000.00") * first.probability / 100
+    assert forecast.extra == Decimal("250.00")
+
+
+def test_each_user_arranges_their_own_dashboard(owner, teammate):
+    client = client_for(owner)
+    assert "block-sources" in client.get(reverse("reports:dashboard")).content.decode()
+
+    response = client.post(reverse("reports:layout"), {"blocks": ["months", "stages", "nope"]})
+
+    assert response.status_code == 302
+    page = client.get(reverse("reports:dashboard"))
+    assert [panel["key"] for panel in page.context["panels"]] == ["months", "stages"]
+    content = page.content.decode()
+    assert content.index("block-months") < content.index("block-stages")
+    assert "block-sources" not in content
+    others = client_for(teammate).get(reverse("reports:dashboard"))
+    assert len(others.context["panels"]) == 8  # the default: every block
+    client.post(reverse("reports:layout"), {"reset": "1"})
+    assert len(client.get(reverse("reports:dashboard")).context["panels"]) == 8
+
+
+def test_every_block_exports(owner):
+    client = client_for(owner)
+    for key in ("stages", "sources", "months", "directions", "funnel", "forecast", "lost"):
+        for fmt in ("csv", "xlsx"):
+            response = client.get(reverse("reports:export", args=[key, fmt]), q2())
+            assert response.status_code == 200, (key, fmt)
+    stays = client.get(reverse("reports:export", args=["stage_days", "csv"]), q2())
+    assert stays.content.decode("utf-8-sig").splitlines()[0] == "Название;Пребываний;Дней в среднем"

@@ -30,7 +30,15 @@ STAGE_STAY = datetime.timedelta(days=12)
 # How many edits the deal with the long history gets (~1.4 history rows each).
 LONG_HISTORY_EDITS = 160
 
-STAGE_CHANGE_FIELDS = ("id", "deal", "from_stage", "to_stage", "actor", "changed_at")
+STAGE_CHANGE_FIELDS = (
+    "id",
+    "deal",
+    "from_stage",
+    "to_stage",
+    "actor",
+    "changed_at",
+    "stay_seconds",
+)
 HISTORY_FIELDS = (
     "id",
     "entity",
@@ -118,9 +126,18 @@ class Past:
     def _uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
 
-    def _stage_change(self, deal: Deal, old: Stage | None, new: Stage, at) -> None:
+    def _stage_change(self, deal: Deal, old: Stage | None, new: Stage, at, since=None) -> None:
+        stay = int((at - since).total_seconds()) if since is not None else None
         self.stage_changes.append(
-            (self.stage_change_id, deal.pk, old[0] if old else None, new[0], deal.owner_id, at)
+            (
+                self.stage_change_id,
+                deal.pk,
+                old[0] if old else None,
+                new[0],
+                deal.owner_id,
+                at,
+                stay,
+            )
         )
         self.stage_change_id += 1
 
@@ -166,9 +183,9 @@ class Past:
         )
         self.event_id += 1
 
-    def _move(self, deal: Deal, old: Stage, new: Stage, at, reason: tuple[int, str] | None):
+    def _move(self, deal: Deal, old: Stage, new: Stage, at, reason: tuple[int, str] | None, since):
         """What `deal_update` writes for a stage move (the history in tracked-field order)."""
-        self._stage_change(deal, old, new, at)
+        self._stage_change(deal, old, new, at, since)
         changes = [("stage", old[0], new[0], old[3], new[3])]
         if old[1] != new[1]:
             changes.append(("probability", old[1], new[1], "", ""))
@@ -236,7 +253,8 @@ class Past:
             items = pipeline.checklist.get(new[0])
             if items:
                 self._ticks(deal, items, previous, at)
-            self._move(deal, old, new, at, reason if new[2] == StageKind.LOST else None)
+            lost = reason if new[2] == StageKind.LOST else None
+            self._move(deal, old, new, at, lost, previous)
             previous = at
         deal.stage_entered_at = times[-1] if times else deal.created_at
         if current[2] != StageKind.OPEN:
@@ -265,7 +283,7 @@ class Past:
                     1 if position == 0 or (position < len(opens) - 1 and rng.random() < 0.6) else -1
                 )
                 new = opens[position + step]
-                self._move(deal, stage, new, at, None)
+                self._move(deal, stage, new, at, None, entered)
                 stage, entered = new, at
             elif what < 0.75:
                 new_amount = Decimal(
