@@ -359,9 +359,7 @@ def test_on_the_demo_q2_and_revenue_by_direction_last_month_are_two_clicks_away(
         for deal in by_hand:
             name = deal.direction.name if deal.direction else "Без направления"
             directions[name][0] += 1
-            directions[name][1] += money.to_base(
-                deal.amount, deal.currency, local_day(deal)
-            )
+            directions[name][1] += money.to_base(deal.amount, deal.currency, local_day(deal))
         shown = {bar.label: [bar.count, bar.total] for bar in page.context["blocks"]["directions"]}
         assert shown == {
             name: [n, t.quantize(Decimal("0.01"))] for name, (n, t) in directions.items()

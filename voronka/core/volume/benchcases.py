@@ -141,6 +141,20 @@ def _csv_rows(*, must_contain: str) -> Check:
     return check
 
 
+def _block_rows(*, at_least: int = 1) -> Check:
+    """One dashboard block's CSV export: a header and at least `at_least` rows."""
+
+    def check(response: HttpResponse) -> tuple[int, str]:
+        if response.status_code != 200:
+            return 0, f"status {response.status_code}"
+        rows = response.content.decode("utf-8-sig").strip().count("\n")
+        if rows < at_least:
+            return rows, f"{rows} rows, expected at least {at_least}"
+        return rows, ""
+
+    return check
+
+
 def _first_open_stage() -> int:
     from voronka.sales.models import Stage
 
@@ -349,8 +363,29 @@ def cases(subjects: Subjects) -> list[Case]:
         ),
         Case(
             "reports: funnel and cycle, this year",
-            "/reports/funnel/?period=this_year",
+            "/reports/block/funnel/?period=this_year",
             _report_blocks(at_least=1),
+            target_ms=REPORT_TARGET_MS,
+        ),
+        *(
+            Case(
+                f"reports: block {block}, this year",
+                f"/reports/export/{block}.csv?period=this_year",
+                _block_rows(),
+                target_ms=REPORT_TARGET_MS,
+            )
+            for block in ("stages", "sources", "months", "directions", "forecast", "lost")
+        ),
+        Case(
+            "reports: block stage_days, this year",
+            "/reports/export/stage_days.csv?period=this_year",
+            _block_rows(),
+            target_ms=REPORT_TARGET_MS,
+        ),
+        Case(
+            "reports: revenue by direction, last month",
+            "/reports/export/directions.csv?period=last_month",
+            _block_rows(),
             target_ms=REPORT_TARGET_MS,
         ),
         Case(

@@ -56,6 +56,7 @@ class Plan:
     owner_weights: list[float]
     main: PipelineInfo  # the main data set's deals
     lead_source_ids: list[int]
+    direction_ids: list[int] = field(default_factory=list)  # in the order of names.DIRECTIONS
     past: Past | None = None  # the deals' history rows; None: deals without a past
     board: PipelineInfo | None = None  # the board case's pipeline
     board_open: int = 0  # open deals in it
@@ -90,6 +91,8 @@ class Plan:
                 items.append(stage)
                 weights.append(stage_weights[kind] / len(stages))
         self.stage = Picker(self.rng, items, weights)
+        if self.direction_ids:
+            self.direction = Picker(self.rng, self.direction_ids, [w for _n, w in names.DIRECTIONS])
         self.activity_kind = Picker(
             self.rng, list(names.ACTIVITY_SUBJECTS), [40, 15, 30, 15]
         )  # call, meeting, task, note
@@ -338,6 +341,10 @@ def make_deals(plan: Plan, start: int, count: int, total: int) -> list[Deal]:
             else None,
             next_step=rng.choice(names.DEAL_NEXT_STEPS),
         )
+        if plan.direction_ids and rng.random() < 0.85:
+            deal.direction_id = plan.direction()
+            if rng.random() < 0.5:
+                deal.quantity = Decimal(max(1, round(math.exp(rng.gauss(2, 1)))))
         deal.stage_entered_at = deal.created_at
         if plan.past is not None:
             company_label = plan.company_name[company] if company >= 0 else ""

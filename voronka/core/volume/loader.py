@@ -33,6 +33,7 @@ from voronka.sales.models import (
     Deal,
     DealChecklistTick,
     DealSearchToken,
+    Direction,
     LeadSource,
     LostReason,
     Pipeline,
@@ -162,6 +163,14 @@ def ensure_lead_sources() -> list[int]:
     for order, name in enumerate(names.LEAD_SOURCES, start=1):
         LeadSource.objects.get_or_create(name=name, defaults={"order": order})
     return list(LeadSource.objects.values_list("pk", flat=True))
+
+
+def ensure_directions() -> list[int]:
+    """The projects / directions deals are sold in, in the order of `names.DIRECTIONS`."""
+    ids = []
+    for order, (name, _weight) in enumerate(names.DIRECTIONS, start=1):
+        ids.append(Direction.objects.get_or_create(name=name, defaults={"order": order})[0].pk)
+    return ids
 
 
 def ensure_lost_reasons() -> list[tuple[int, str]]:

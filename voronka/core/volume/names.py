@@ -330,6 +330,18 @@ TEAMS: tuple[str, ...] = (
     "Регионы Казахстана",
     "Россия и СНГ",
 )
+# Projects / directions a deal is sold in, with how often (a few big ones, a long tail).
+DIRECTIONS: tuple[tuple[str, int], ...] = (
+    ("Оборудование", 30),
+    ("Сервис и ремонт", 20),
+    ("Расходные материалы", 18),
+    ("Выставки", 10),
+    ("Обучение", 8),
+    ("Проектирование", 6),
+    ("Аренда", 5),
+    ("Логистика", 3),
+)
+
 LEAD_SOURCES: tuple[str, ...] = (
     "Сайт",
     "Рекомендация",

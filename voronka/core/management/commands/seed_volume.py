@@ -142,6 +142,7 @@ class Command(BaseCommand):
             board_closed=counts["board_closed"],
             long_history_owner=staff.managers[0].pk,
             lead_source_ids=loader.ensure_lead_sources(),
+            direction_ids=loader.ensure_directions(),
             company_first_id=loader.next_id(Company),
             contact_first_id=loader.next_id(Contact),
             deal_first_id=loader.next_id(Deal),
