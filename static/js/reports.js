@@ -1,45 +1,59 @@
-// The dashboards' charts: one bar chart per block from the figures the page carries
-// (#report-charts); a click on a bar opens the list of deals behind it.
+// The dashboards' charts. Each block arrives after the page (htmx) with its figures
+// (<script id="chart-KEY" type="application/json">); a click on a bar opens the list of
+// deals behind it. Other report pages draw the same way from the figures they carry.
 (function () {
   "use strict";
-  const source = document.getElementById("report-charts");
-  if (!source || typeof Chart === "undefined") return;
-  const charts = JSON.parse(source.textContent);
   const number = new Intl.NumberFormat(document.documentElement.lang || undefined, {
-    maximumFractionDigits: 0,
+    maximumFractionDigits: 1,
   });
-  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-    const data = charts[canvas.dataset.chart];
-    if (!data) return;
-    const chart = new Chart(canvas, {
-      type: "bar",
+
+  function draw(canvas) {
+    if (canvas.chart || typeof Chart === "undefined") return;
+    const source = document.getElementById("chart-" + canvas.dataset.chart);
+    if (!source) return;
+    const data = JSON.parse(source.textContent);
+    canvas.chart = new Chart(canvas, {
+      type: data.type || "bar",
       data: {
         labels: data.labels,
-        datasets: [{ data: data.values, backgroundColor: "#0d6efd" }],
+        datasets: [{ data: data.values, backgroundColor: data.type === "pie" ? undefined : "#0d6efd" }],
       },
       options: {
         maintainAspectRatio: false,
         plugins: {
-          legend: { display: false },
+          legend: { display: data.type === "pie" },
           tooltip: {
             callbacks: {
               label: function (item) {
-                return number.format(item.raw) + " · " + data.counts[item.dataIndex];
+                const count = data.counts ? " · " + data.counts[item.dataIndex] : "";
+                return number.format(item.raw) + count;
               },
             },
           },
         },
-        scales: { y: { ticks: { callback: (value) => number.format(value) } } },
+        scales:
+          data.type === "pie"
+            ? {}
+            : { y: { ticks: { callback: (value) => number.format(value) } } },
         onClick: function (_event, elements) {
-          if (!elements.length) return;
+          if (!elements.length || !data.urls) return;
           const url = data.urls[elements[0].index];
           if (url) window.location.href = url;
         },
         onHover: function (event, elements) {
-          event.native.target.style.cursor = elements.length ? "pointer" : "default";
+          const linked = elements.length && data.urls && data.urls[elements[0].index];
+          event.native.target.style.cursor = linked ? "pointer" : "default";
         },
       },
     });
-    canvas.chart = chart;
+  }
+
+  function drawAll(root) {
+    root.querySelectorAll("canvas[data-chart]").forEach(draw);
+  }
+
+  drawAll(document);
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    drawAll(document);
   });
 })();

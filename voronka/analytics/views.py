@@ -54,12 +54,11 @@ def _filtered(request: HttpRequest):
 
 @dataclass(frozen=True)
 class Block:
-    """A dashboard block: its title, the figures its table and export show, and whether the
-    page draws it itself or loads it after (the heavier ones)."""
+    """A dashboard block: its title and the figures its table and export show. The page
+    loads each block after itself, side by side, so a heavy one delays only itself."""
 
     title: str
     columns: tuple[str, ...] = ("count", "total")
-    loaded_after: bool = False
 
 
 COLUMN_TITLES = {
@@ -80,9 +79,7 @@ BLOCKS = {
     "months": Block(gettext_lazy("Total by month")),
     "directions": Block(gettext_lazy("Revenue by direction"), ("count", "total", "units")),
     "funnel": Block(
-        gettext_lazy("Funnel: conversion between stages"),
-        ("count", "of_first", "of_previous"),
-        loaded_after=True,
+        gettext_lazy("Funnel: conversion between stages"), ("count", "of_first", "of_previous")
     ),
     "forecast": Block(
         gettext_lazy("Forecast by expected close month"), ("count", "total", "weighted", "extra")
@@ -185,15 +182,11 @@ def _money_flags(key: str) -> list[bool]:
 
 
 def _context(request: HttpRequest, only: str | None = None) -> dict:
-    """The filters and the bars of the user's blocks (or only one block's, for its export or
-    its late load)."""
+    """The filters and the user's blocks; with `only`, that block's bars (for the block
+    itself, loaded after the page, and for its export)."""
     form, start, end, pipeline, deals, common = _filtered(request)
     layout = [only] if only else layout_of(request.user)
-    blocks = {
-        key: _bars(key, deals, pipeline, start, end, common)
-        for key in layout
-        if only or not BLOCKS[key].loaded_after
-    }
+    blocks = {only: _bars(only, deals, pipeline, start, end, common)} if only else {}
     base = money.base_currency()
     panels = [
         {
@@ -205,21 +198,18 @@ def _context(request: HttpRequest, only: str | None = None) -> dict:
                 (bar, list(zip(_cells(key, bar), _money_flags(key), strict=True)))
                 for bar in blocks.get(key, [])
             ],
-            "loaded_after": BLOCKS[key].loaded_after and not only,
         }
         for key in layout
     ]
     charts = {
         key: {
             "labels": [bar.label for bar in bars],
-            "values": [float(bar.total) for bar in bars],
+            "values": [float(bar.count if key == "funnel" else bar.total) for bar in bars],
             "counts": [bar.count for bar in bars],
             "urls": [bar.url for bar in bars],
         }
         for key, bars in blocks.items()
     }
-    # The period's won deals: the answer to "how many, for how much", whatever the layout.
-    won = selectors.won_total(deals, start, end)
     return {
         "panels": panels,
         "charts": charts,
@@ -229,11 +219,10 @@ def _context(request: HttpRequest, only: str | None = None) -> dict:
         "pipeline": pipeline,
         "blocks": blocks,
         "base_currency": base,
-        "won_count": won.count,
-        "won_total": won.total,
         "won_url": _deals_url(
             common, status="won", closed_from=start.isoformat(), closed_to=end.isoformat()
         ),
+        "deals": deals,
         "report_query": request.GET.urlencode(),
         "quick_periods": [
             (value, label) for value, label in PERIODS if value not in ("custom", "this_year")
@@ -249,21 +238,29 @@ def _deals_url(common: dict, **params) -> str:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The user's dashboard: the blocks they chose, in their order, over the filters."""
-    return render(request, "analytics/dashboard.html", _context(request))
+    """The user's dashboard: the filters, the period's won deals (the answer to "how many,
+    for how much", whatever the layout) and the places of the blocks the user chose, in
+    their order; each block loads itself."""
+    context = _context(request)
+    won = selectors.won_total(context.pop("deals"), context["start"], context["end"])
+    context.update(won_count=won.count, won_total=won.total, won_unconverted=won.unconverted)
+    return render(request, "analytics/dashboard.html", context)
 
 
 @login_required
 @require_GET
 def block(request: HttpRequest, block: str) -> HttpResponse:
-    """A block the page loads after itself (the funnel: the stage history of every deal of
-    the period), and the sales cycle with it."""
+    """One block of the dashboard, loaded by the page after itself (the funnel with the
+    sales cycle)."""
     if block not in BLOCKS:
         raise Http404
     context = _context(request, only=block)
-    _form, start, end, _pipeline, deals, _common = _filtered(request)
     context["panel"] = context["panels"][0]
-    context["cycle"] = selectors.sales_cycle(deals, start, end)
+    context["chart"] = context["charts"][block]
+    if block == "funnel":
+        context["cycle"] = selectors.sales_cycle(
+            context.pop("deals"), context["start"], context["end"]
+        )
     return render(request, "analytics/_late_block.html", context)
 
 
