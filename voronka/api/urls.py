@@ -6,6 +6,7 @@ from .activities import ActivityTypeViewSet, ActivityViewSet, OutcomeViewSet
 from .calendar import CalendarViewSet
 from .companies import CompanyViewSet
 from .contacts import ContactViewSet
+from .dashboard import DashboardViewSet
 from .deals import DealViewSet
 from .handover import HandoverViewSet
 from .notifications import NotificationViewSet
@@ -31,6 +32,7 @@ router.register("outcomes", OutcomeViewSet, basename="outcome")
 router.register("exchange-rates", ExchangeRateViewSet, basename="exchange-rate")
 router.register("calendar", CalendarViewSet, basename="calendar")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("reports/dashboard", DashboardViewSet, basename="dashboard")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),

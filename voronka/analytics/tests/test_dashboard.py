@@ -494,3 +494,25 @@ def test_every_block_exports(owner):
             assert response.status_code == 200, (key, fmt)
     stays = client.get(reverse("reports:export", args=["stage_days", "csv"]), q2())
     assert stays.content.decode("utf-8-sig").splitlines()[0] == "Название;Пребываний;Дней в среднем"
+
+
+def test_the_api_gives_the_same_figures_to_whoever_may_see_them(owner, outsider):
+    from voronka.accounts.models import ApiToken
+
+    won(owner, datetime.date(2026, 5, 10), "100000.00")
+    won(outsider, datetime.date(2026, 5, 11), "70000.00")
+    _token, key = ApiToken.issue(user=owner, name="reports")
+    from django.test import Client
+
+    api = Client(HTTP_AUTHORIZATION=f"Token {key}")
+
+    summary = api.get("/api/v1/reports/dashboard/", q2()).json()
+    months = api.get("/api/v1/reports/dashboard/months/", q2()).json()
+
+    assert (summary["won_count"], summary["won_total"]) == (1, "100000.00")
+    assert summary["blocks"][0] == "stages" and "stage_days" in summary["available"]
+    may = next(bar for bar in months["bars"] if bar["key"] == "2026-05")
+    assert (may["count"], may["total"]) == (1, "100000.00")
+    assert api.get("/api/v1/reports/dashboard/nope/").status_code == 404
+    wrong = api.get("/api/v1/reports/dashboard/", {"period": "custom", "start": "2026-06-01"})
+    assert wrong.status_code == 400
