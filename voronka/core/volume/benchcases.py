@@ -113,12 +113,14 @@ def _json_list(*, key: str = "", at_least: int = 1) -> Check:
 
 
 def _report_blocks(*, at_least: int = 5) -> Check:
-    """A dashboard page with its blocks (each a card with data-testid="block-…")."""
+    """A dashboard page with its blocks (each a card with data-testid="block-…", or the place
+    where it will load, data-testid="slot-…")."""
 
     def check(response: HttpResponse) -> tuple[int, str]:
         if response.status_code != 200:
             return 0, f"status {response.status_code}"
-        blocks = response.content.decode().count('data-testid="block-')
+        content = response.content.decode()
+        blocks = content.count('data-testid="block-') + content.count('data-testid="slot-')
         if blocks < at_least:
             return blocks, f"{blocks} blocks, expected at least {at_least}"
         return blocks, ""
