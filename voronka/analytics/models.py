@@ -178,6 +178,19 @@ class ClassificationChange(models.Model):
     def __str__(self) -> str:
         return f"{self.company_id} {self.field}: {self.old} → {self.new}"
 
+    def _shown(self, value: str) -> str:
+        if self.field == ClassificationField.STAGE and value:
+            from voronka.contacts.models import RelationshipStage
+
+            return str(dict(RelationshipStage.choices).get(value, value))
+        return value or "—"
+
+    def old_display(self) -> str:
+        return self._shown(self.old)
+
+    def new_display(self) -> str:
+        return self._shown(self.new)
+
 
 class PlanPeriod(models.TextChoices):
     MONTH = "month", _("month")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_classification
 
 app_name = "reports"
 
@@ -9,4 +9,10 @@ urlpatterns = [
     path("reports/block/<slug:block>/", views.block, name="block"),
     path("reports/layout/", views.layout, name="layout"),
     path("reports/export/<slug:block>.<slug:fmt>", views.export, name="export"),
+    path("reports/abc-xyz/", views_classification.matrix, name="abc-xyz"),
+    path(
+        "reports/abc-xyz/settings/",
+        views_classification.settings_view,
+        name="classification-settings",
+    ),
 ]

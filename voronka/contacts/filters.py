@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from voronka.accounts.models import Entity
 from voronka.core.filters import DayFromFilter, DayToFilter, OwnerFilter, RecordFilterSet
 
-from .models import Company, CompanyKind, Contact
+from .models import AbcClass, Company, CompanyKind, Contact, RelationshipStage, XyzClass
 
 
 class CompanyFilter(RecordFilterSet):
@@ -22,6 +22,17 @@ class CompanyFilter(RecordFilterSet):
         method="filter_no_next_step",
         label=_("Customers without a next step"),
         widget=django_filters.widgets.BooleanWidget,
+    )
+    abc_class = django_filters.ChoiceFilter(
+        choices=AbcClass.choices, label=_("ABC class"), empty_label=_("Any ABC class")
+    )
+    xyz_class = django_filters.ChoiceFilter(
+        choices=XyzClass.choices, label=_("XYZ class"), empty_label=_("Any XYZ class")
+    )
+    relationship_stage = django_filters.ChoiceFilter(
+        choices=RelationshipStage.choices,
+        label=_("Relationship stage"),
+        empty_label=_("Any stage"),
     )
 
     sort_fields = {
@@ -41,6 +52,9 @@ class CompanyFilter(RecordFilterSet):
             "created_from",
             "created_to",
             "no_next_step",
+            "abc_class",
+            "xyz_class",
+            "relationship_stage",
         ]
 
     def filter_no_next_step(self, queryset, name, value):

@@ -143,6 +143,19 @@ def _csv_rows(*, must_contain: str) -> Check:
     return check
 
 
+def _html_contains(marker: str) -> Check:
+    """A page that answers 200 and holds `marker`."""
+
+    def check(response: HttpResponse) -> tuple[int, str]:
+        if response.status_code != 200:
+            return 0, f"status {response.status_code}"
+        if marker not in response.content.decode():
+            return 0, f"{marker!r} expected"
+        return 1, ""
+
+    return check
+
+
 def _block_rows(*, at_least: int = 1) -> Check:
     """One dashboard block's CSV export: a header and at least `at_least` rows."""
 
@@ -382,6 +395,12 @@ def cases(subjects: Subjects) -> list[Case]:
             "reports: block stage_days, this year",
             "/reports/export/stage_days.csv?period=this_year",
             _block_rows(),
+            target_ms=REPORT_TARGET_MS,
+        ),
+        Case(
+            "reports: ABC/XYZ matrix",
+            "/reports/abc-xyz/",
+            _html_contains('data-testid="abc-xyz-matrix"'),
             target_ms=REPORT_TARGET_MS,
         ),
         Case(
