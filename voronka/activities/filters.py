@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from voronka.accounts.models import Entity
 from voronka.core.filters import DayFromFilter, DayToFilter, OwnerFilter, RecordFilterSet
 
-from .models import Activity, ActivityKind
+from .models import Activity, ActivityKind, OutcomeKind
 
 
 class ActivityFilter(RecordFilterSet):
@@ -18,6 +18,22 @@ class ActivityFilter(RecordFilterSet):
     deal = django_filters.NumberFilter(field_name="deal_id", label=_("Deal"))
     due_from = DayFromFilter(field_name="due_at", label=_("Due from"))
     due_to = DayToFilter(field_name="due_at", label=_("Due to"))
+    # Set by the reports' links (a manager's scorecard): what was done in a period, and how.
+    done_from = DayFromFilter(field_name="done_at", label=_("Done from"))
+    done_to = DayToFilter(field_name="done_at", label=_("Done to"))
+    outcome_kind = django_filters.MultipleChoiceFilter(
+        field_name="outcome__kind", choices=OutcomeKind.choices, label=_("Outcome")
+    )
+    kinds = django_filters.MultipleChoiceFilter(
+        field_name="kind", choices=ActivityKind.choices, label=_("Kinds")
+    )
+    hidden_filters = (
+        *RecordFilterSet.hidden_filters,
+        "done_from",
+        "done_to",
+        "outcome_kind",
+        "kinds",
+    )
 
     sort_fields = {
         "due": ["due_at"],
@@ -39,4 +55,8 @@ class ActivityFilter(RecordFilterSet):
             "deal",
             "due_from",
             "due_to",
+            "done_from",
+            "done_to",
+            "outcome_kind",
+            "kinds",
         ]

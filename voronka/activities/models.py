@@ -197,6 +197,20 @@ class Activity(OwnedRecord):
             ),
             models.Index(fields=["remind_at"], name="activity_remind_idx"),
             models.Index(fields=["deal", "done", "due_at"], name="activity_deal_due_idx"),
+            # The scorecard: what was done in a period, by whom, of what kind and outcome, read
+            # from the index alone.
+            models.Index(
+                fields=["done_at", "owner", "kind", "outcome", "company"],
+                condition=models.Q(done__is=True),
+                name="activity_done_idx",
+            ),
+            # "Without a next step": is anything planned with this client / on this deal? A
+            # small index of the open activities only.
+            models.Index(
+                fields=["company"],
+                condition=models.Q(done__is=False) & ~models.Q(kind="note"),
+                name="activity_open_company_idx",
+            ),
         ]
 
     def __str__(self) -> str:

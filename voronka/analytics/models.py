@@ -362,3 +362,38 @@ class DashboardLayout(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class CompletenessSnapshot(models.Model):
+    """How full the key fields of a manager's companies or contacts were on a day: counted
+    nightly with the classification (over a million contacts it is too slow for a page)."""
+
+    day = models.DateField(_("date"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("manager"),
+    )
+    entity = models.CharField(_("what"), max_length=10)  # "company" or "contact"
+    records = models.PositiveIntegerField(_("records"), default=0)
+    fields = models.PositiveSmallIntegerField(_("key fields"), default=0)
+    filled = models.PositiveBigIntegerField(_("filled"), default=0)
+
+    class Meta:
+        verbose_name = _("data completeness")
+        verbose_name_plural = _("data completeness")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "owner", "entity"], name="completeness_once_a_day"
+            )
+        ]
+        indexes = [models.Index(fields=["-day"], name="completeness_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.owner_id} {self.entity}"
+
+    @property
+    def share(self) -> float | None:
+        cells = self.records * self.fields
+        return round(100 * self.filled / cells, 1) if cells else None

@@ -3,13 +3,16 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import classification
+from . import classification, completeness
 
 
 @db_periodic_task(crontab(hour="1", minute="30"), name="classify_companies_nightly")
 def classify_companies_nightly() -> int:
-    """01:30 UTC: after midnight in Kazakhstan and Moscow, before anyone works."""
-    return classification.recompute().changed
+    """01:30 UTC: after midnight in Kazakhstan and Moscow, before anyone works. The
+    customers' classes and stages, and the managers' data completeness."""
+    changed = classification.recompute().changed
+    completeness.count()
+    return changed
 
 
 @db_task()
@@ -18,4 +21,6 @@ def classify_companies(actor_id: int | None = None) -> int:
     from voronka.accounts.models import User
 
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    return classification.recompute(actor=actor).changed
+    changed = classification.recompute(actor=actor).changed
+    completeness.count()
+    return changed

@@ -66,3 +66,12 @@ def get_item(mapping, key):
 @register.filter
 def get_elided(paginator, number):
     return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+
+
+@register.simple_tag
+def figure(row, key: str, value):
+    """A report's figure linked to the list behind it, when the row has that list."""
+    url = getattr(row, "urls", {}).get(key)
+    if not url:
+        return value
+    return format_html('<a href="{}">{}</a>', url, value)

@@ -398,6 +398,18 @@ def cases(subjects: Subjects) -> list[Case]:
             target_ms=REPORT_TARGET_MS,
         ),
         Case(
+            "reports: scorecard, this year",
+            "/reports/scorecard/?period=this_year",
+            _html_contains('data-testid="scorecard"'),
+            target_ms=REPORT_TARGET_MS,
+        ),
+        Case(
+            "reports: scorecard, last month, one owner",
+            f"/reports/scorecard/?period=last_month&owner={owner}",
+            _html_contains('data-testid="scorecard"'),
+            target_ms=REPORT_TARGET_MS,
+        ),
+        Case(
             "reports: ABC/XYZ matrix",
             "/reports/abc-xyz/",
             _html_contains('data-testid="abc-xyz-matrix"'),

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from voronka.analytics import classification
+from voronka.analytics import classification, completeness
 
 
 class Command(BaseCommand):
@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.perf_counter()
         run = classification.recompute(options.get("day"))
+        rows = completeness.count(options.get("day"))
         self.stdout.write(
             f"{run.companies:,} companies classified as of {run.day}, {run.changed:,} changed, "
+            f"data completeness counted for {rows:,} manager × entity rows, "
             f"in {time.perf_counter() - started:.1f} s"
         )

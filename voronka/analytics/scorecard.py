@@ -1,0 +1,371 @@
+"""The manager scorecard (seeds 003 and 004): per manager, with team subtotals and the
+department's total, what each did in a period and how it went. Every figure is a GROUP BY
+owner over what the viewing user may see: a fixed number of queries whatever the number of
+managers or records.
+
+- Activities: completed in the period (done_at), by kind.
+- Effectiveness: of the calls and meetings completed in the period with an outcome, the share
+  with a positive one (success, sale, materials sent, invitation sent).
+- Postponements: activities completed in the period as "postponed", and per client (over the
+  distinct companies they concern).
+- Without a next step: the manager's customers and open deals with nothing planned (now).
+- Data completeness: the share of the key fields filled on the manager's companies and
+  contacts, counted nightly (`CompletenessSnapshot`), the latest count up to the period's end.
+- Relationship stages: companies that became regular, and that were lost, in the period;
+  retention ratio = customers lost in the period / customers (one-time or regular) at its start.
+- Deals won and lost (closed in the period), revenue (won, base currency at the won day's
+  rate), average won deal; plan vs fact from the sales plans starting in the period.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+
+from voronka.accounts import access
+from voronka.accounts.models import Entity, Team, User
+from voronka.activities.models import Activity, ActivityKind, OutcomeKind
+from voronka.contacts.models import Company, RelationshipStage
+from voronka.sales.models import StageKind
+from voronka.sales.selectors import deals_visible_to, without_next_step
+
+from .models import (
+    ClassificationChange,
+    ClassificationField,
+    CompletenessSnapshot,
+    SalesPlan,
+)
+from .selectors import _in_base, _moments, local_day
+
+POSITIVE = [
+    OutcomeKind.SUCCESS,
+    OutcomeKind.SALE,
+    OutcomeKind.MATERIALS,
+    OutcomeKind.INVITATION,
+]
+CONTACT_KINDS = [ActivityKind.CALL, ActivityKind.MEETING]
+KINDS = [ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.TASK, ActivityKind.EMAIL]
+CUSTOMER_STAGES = [RelationshipStage.ONE_TIME, RelationshipStage.REGULAR]
+
+
+@dataclass
+class Row:
+    """One line of the scorecard: a manager, a team's subtotal or the department's total."""
+
+    label: str
+    level: str  # manager, team, total
+    owner_id: int | None = None
+    team_id: int | None = None
+    activities: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    contacts: int = 0  # calls and meetings completed with an outcome
+    positive: int = 0
+    postponed: int = 0
+    postponed_clients: int = 0
+    clients_without_step: int = 0
+    deals_without_step: int = 0
+    company_cells: int = 0
+    company_filled: int = 0
+    contact_cells: int = 0
+    contact_filled: int = 0
+    became_regular: int = 0
+    became_lost: int = 0
+    customers_at_start: int = 0
+    customers_lost: int = 0
+    won: int = 0
+    lost: int = 0
+    revenue: Decimal = Decimal(0)
+    plan: Decimal | None = None
+    unconverted: set[str] = field(default_factory=set)
+    urls: dict[str, str] = field(default_factory=dict)
+
+    SUMMED = (
+        "contacts",
+        "positive",
+        "postponed",
+        "postponed_clients",
+        "clients_without_step",
+        "deals_without_step",
+        "company_cells",
+        "company_filled",
+        "contact_cells",
+        "contact_filled",
+        "became_regular",
+        "became_lost",
+        "customers_at_start",
+        "customers_lost",
+        "won",
+        "lost",
+        "revenue",
+    )
+
+    def add(self, other: Row) -> None:
+        for name in self.SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for kind, n in other.activities.items():
+            self.activities[kind] += n
+        if other.plan is not None:
+            self.plan = (self.plan or Decimal(0)) + other.plan
+        self.unconverted |= other.unconverted
+
+    @staticmethod
+    def _share(part, whole) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def effectiveness(self) -> float | None:
+        return self._share(self.positive, self.contacts)
+
+    @property
+    def postponed_per_client(self) -> float | None:
+        return round(self.postponed / self.postponed_clients, 1) if self.postponed_clients else None
+
+    @property
+    def company_completeness(self) -> float | None:
+        return self._share(self.company_filled, self.company_cells)
+
+    @property
+    def contact_completeness(self) -> float | None:
+        return self._share(self.contact_filled, self.contact_cells)
+
+    @property
+    def retention(self) -> float | None:
+        return self._share(self.customers_lost, self.customers_at_start)
+
+    @property
+    def average_deal(self) -> Decimal | None:
+        return (self.revenue / self.won).quantize(Decimal("0.01")) if self.won else None
+
+    @property
+    def plan_done(self) -> float | None:
+        return self._share(self.revenue, self.plan) if self.plan else None
+
+
+def _activities(user, first, after) -> QuerySet[Activity]:
+    # `done__is=True` renders "done = 1": the condition of the partial index it reads.
+    return access.visible(user, Activity.objects.all()).filter(
+        done__is=True, done_at__gte=first, done_at__lt=after
+    )
+
+
+def _fill(rows: dict[int, Row], data, name: str) -> None:
+    for owner, value in data:
+        if owner in rows:
+            setattr(rows[owner], name, value)
+
+
+def manager_rows(
+    user, owners: QuerySet[User], start: datetime.date, end: datetime.date
+) -> dict[int, Row]:
+    """Every figure per manager, as rows by owner id."""
+    first, after = _moments(start, end)
+    rows = {
+        u.pk: Row(label=u.display_name, level="manager", owner_id=u.pk, team_id=u.team_id)
+        for u in owners
+    }
+    done = _activities(user, first, after).filter(owner__in=list(rows))
+    # One pass over the period's done activities: by owner, kind and outcome.
+    for row in done.values("owner", "kind", "outcome__kind").annotate(n=Count("pk")).order_by():
+        target = rows[row["owner"]]
+        outcome = row["outcome__kind"]
+        if row["kind"] in target.activities:
+            target.activities[row["kind"]] += row["n"]
+        if row["kind"] in CONTACT_KINDS and outcome is not None:
+            target.contacts += row["n"]
+            if outcome in POSITIVE:
+                target.positive += row["n"]
+        if outcome == OutcomeKind.POSTPONED:
+            target.postponed += row["n"]
+    _fill(
+        rows,
+        done.filter(outcome__kind=OutcomeKind.POSTPONED)
+        .values("owner")
+        .annotate(n=Count("company", distinct=True))
+        .values_list("owner", "n")
+        .order_by(),
+        "postponed_clients",
+    )
+
+    companies = access.visible(user, Company.objects.all()).filter(owner__in=list(rows))
+    # The condition of the partial index of open activities by company.
+    planned = Activity.objects.filter(company=OuterRef("pk"), done__is=False).exclude(
+        kind=ActivityKind.NOTE
+    )
+    _fill(
+        rows,
+        companies.filter(is_customer=True)
+        .filter(~Exists(planned))
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .values_list("owner", "n")
+        .order_by(),
+        "clients_without_step",
+    )
+    deals = deals_visible_to(user=user).filter(owner__in=list(rows))
+    _fill(
+        rows,
+        without_next_step(deals)
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .values_list("owner", "n")
+        .order_by(),
+        "deals_without_step",
+    )
+
+    latest = (
+        CompletenessSnapshot.objects.filter(day__lte=end)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    for snapshot in CompletenessSnapshot.objects.filter(day=latest, owner__in=list(rows)):
+        cells, filled = snapshot.records * snapshot.fields, snapshot.filled
+        target = rows[snapshot.owner_id]
+        if snapshot.entity == "company":
+            target.company_cells, target.company_filled = cells, filled
+        else:
+            target.contact_cells, target.contact_filled = cells, filled
+
+    stage_changes = ClassificationChange.objects.filter(
+        field=ClassificationField.STAGE,
+        day__gte=start,
+        day__lte=end,
+        company__in=companies.values("pk"),
+    )
+    for row in (
+        stage_changes.values("company__owner")
+        .annotate(
+            regular=Count("company", distinct=True, filter=Q(new=RelationshipStage.REGULAR)),
+            lost=Count("company", distinct=True, filter=Q(new=RelationshipStage.LOST)),
+        )
+        .order_by()
+    ):
+        target = rows.get(row["company__owner"])
+        if target is not None:
+            target.became_regular, target.became_lost = row["regular"], row["lost"]
+    _retention(rows, companies, start, end)
+    _deals(rows, deals, start, end)
+    _plans(rows, start, end)
+    return rows
+
+
+def _retention(rows: dict[int, Row], companies, start, end) -> None:
+    """Customers at the start (their stage by the history up to the day before) and those of
+    them lost in the period, per manager (the company's owner now)."""
+    before = start - datetime.timedelta(days=1)
+    stage_then = Subquery(
+        ClassificationChange.objects.filter(
+            company=OuterRef("pk"), field=ClassificationField.STAGE, day__lte=before
+        )
+        .order_by("-day", "-pk")
+        .values("new")[:1]
+    )
+    lost_in_period = ClassificationChange.objects.filter(
+        company=OuterRef("pk"),
+        field=ClassificationField.STAGE,
+        new=RelationshipStage.LOST,
+        day__gte=start,
+        day__lte=end,
+    )
+    # Only companies that ever bought can have been customers: the others stay potential.
+    found = (
+        companies.exclude(relationship_stage=RelationshipStage.POTENTIAL)
+        .annotate(then=stage_then)
+        .filter(then__in=CUSTOMER_STAGES)
+        .values("owner")
+        .annotate(n=Count("pk"), lost=Count("pk", filter=Exists(lost_in_period)))
+        .order_by()
+    )
+    for row in found:
+        target = rows.get(row["owner"])
+        if target is not None:
+            target.customers_at_start, target.customers_lost = row["n"], row["lost"]
+
+
+def _deals(rows: dict[int, Row], deals, start, end) -> None:
+    first, after = _moments(start, end)
+    closed = list(
+        deals.filter(
+            stage__kind__in=[StageKind.WON, StageKind.LOST],
+            closed_at__gte=first,
+            closed_at__lt=after,
+        )
+        .annotate(day=local_day("closed_at", first, after))
+        .values("owner", "stage__kind", "day", "currency")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .order_by()
+    )
+    won = [row for row in closed if row["stage__kind"] == StageKind.WON]
+    for row in closed:
+        row["key"] = row["owner"]
+        if row["stage__kind"] == StageKind.LOST and row["owner"] in rows:
+            rows[row["owner"]].lost += row["n"]
+    for owner, (n, total, unconverted) in _in_base(won, day_of=lambda row: row["day"]).items():
+        if owner in rows:
+            target = rows[owner]
+            target.won, target.revenue, target.unconverted = n, total, unconverted
+
+
+def plan_filter(start: datetime.date, end: datetime.date) -> Q:
+    """The plans of the period: those that start in it (a month or a quarter)."""
+    return Q(start__gte=start, start__lte=end, direction__isnull=True)
+
+
+def _plans(rows: dict[int, Row], start, end) -> None:
+    for owner, amount in (
+        SalesPlan.objects.filter(plan_filter(start, end), owner__in=list(rows))
+        .values("owner")
+        .annotate(amount=Sum("amount"))
+        .values_list("owner", "amount")
+        .order_by()
+    ):
+        if amount is not None:
+            rows[owner].plan = amount
+
+
+def scorecard(
+    user, start: datetime.date, end: datetime.date, *, team: Team | None = None, owner=None
+) -> list[Row]:
+    """Managers side by side, each team's subtotal after its managers and the department's
+    total last; a manager who may only see their own records gets their own row."""
+    owners = access.colleagues(user, Entity.DEAL).filter(is_active=True)
+    if owner is not None:
+        owners = owners.filter(pk=owner.pk)
+    if team is not None:
+        owners = owners.filter(team_id__in=sorted(access.team_ids_below(team.pk)))
+    owners = owners.select_related("team").order_by("team__name", "first_name", "last_name")
+    rows = manager_rows(user, owners, start, end)
+    teams: dict[int | None, list[Row]] = defaultdict(list)
+    names = {}
+    for u in owners:
+        teams[u.team_id].append(rows[u.pk])
+        names[u.team_id] = u.team.name if u.team_id else ""
+    result, total = [], Row(label="", level="total")
+    team_plans = dict(
+        SalesPlan.objects.filter(plan_filter(start, end), team__isnull=False)
+        .values("team")
+        .annotate(amount=Sum("amount"))
+        .values_list("team", "amount")
+        .order_by()
+    )
+    for team_id, members in teams.items():
+        result.extend(members)
+        subtotal = Row(label=names[team_id], level="team", team_id=team_id)
+        for member in members:
+            subtotal.add(member)
+            total.add(member)
+        if team_id in team_plans and team_plans[team_id] is not None:
+            subtotal.plan = team_plans[team_id]
+        if len(members) > 1 or team_id is not None:
+            result.append(subtotal)
+    if len(rows) > 1:
+        department = SalesPlan.objects.filter(
+            plan_filter(start, end), owner__isnull=True, team__isnull=True
+        ).aggregate(amount=Sum("amount"))["amount"]
+        if department is not None and team is None and owner is None:
+            total.plan = department
+        result.append(total)
+    return result
