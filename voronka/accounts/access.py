@@ -214,6 +214,68 @@ def can_pass_task(user, owner) -> bool:
     return bool(user.is_active and owner is not None and owner.is_active)
 
 
+def can_plan(user, *, owner=None, team=None) -> bool:
+    """Sales plans: administrators set any; a user who may change the deals of a team (or
+    of the teams below) sets the plans of those teams and of their members; the
+    department's plan (neither owner nor team) is the administrators'."""
+    if can_configure(user):
+        return True
+    if owner is None and team is None:
+        return False
+    reach = scope(user, Entity.DEAL, Action.CHANGE)
+    if reach not in (Scope.TEAM, Scope.SUBTREE) or not user.team_id:
+        return False
+    teams = _team_ids_below(user.team_id) if reach == Scope.SUBTREE else {user.team_id}
+    target = team.pk if team is not None else owner.team_id
+    return target in teams
+
+
+def plans_visible(user, plans: models.QuerySet) -> models.QuerySet:
+    """The sales plans a user may see: those of the managers whose deals they may see, of
+    their teams (and the teams below, for a head), and the department's."""
+    ids = owner_ids(user, scope(user, Entity.DEAL, Action.VIEW))
+    if ids is None:
+        return plans
+    teams = set()
+    if user.team_id:
+        reach = scope(user, Entity.DEAL, Action.VIEW)
+        teams = _team_ids_below(user.team_id) if reach == Scope.SUBTREE else {user.team_id}
+    return plans.filter(
+        models.Q(owner_id__in=sorted(ids))
+        | models.Q(team_id__in=sorted(teams))
+        | models.Q(owner__isnull=True, team__isnull=True)
+    )
+
+
+def reports_visible(user, reports: models.QuerySet) -> models.QuerySet:
+    """Saved reports a user may open: their own, those shared with everyone, and those
+    shared with a team the user is in (or below it). Opening one shows only what the user
+    may see: the report runs through `visible` with the user's own rights."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return reports.none()
+    shared = models.Q(sharing="everyone")
+    if user.team_id:
+        above = _teams_above(user.team_id)
+        shared |= models.Q(sharing="team", team_id__in=sorted(above))
+    return reports.filter(models.Q(author=user) | shared)
+
+
+def _teams_above(team_id: int) -> set[int]:
+    """A team and the teams it is under (a report shared with a department reaches its
+    sub-teams)."""
+    parents = dict(Team.objects.values_list("id", "parent_id"))
+    found, current = set(), team_id
+    while current is not None and current not in found:
+        found.add(current)
+        current = parents.get(current)
+    return found
+
+
+def can_change_report(user, report) -> bool:
+    """A saved report is changed (and deleted) by its author or an administrator."""
+    return report.author_id == user.pk or is_admin(user)
+
+
 def colleagues(user, entity: str) -> models.QuerySet[User]:
     """Users whose records this user may see: the choices of an "owner" filter."""
     users = User.objects.all()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_classification, views_scorecard
+from . import views, views_classification, views_plans, views_scorecard
 
 app_name = "reports"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("reports/export/<slug:block>.<slug:fmt>", views.export, name="export"),
     path("reports/abc-xyz/", views_classification.matrix, name="abc-xyz"),
     path("reports/scorecard/", views_scorecard.scorecard_page, name="scorecard"),
+    path("reports/plans/", views_plans.plan_list, name="plans"),
+    path("reports/plans/new/", views_plans.plan_edit, name="plan-new"),
+    path("reports/plans/<int:pk>/", views_plans.plan_edit, name="plan-edit"),
+    path("reports/plans/<int:pk>/delete/", views_plans.plan_delete, name="plan-delete"),
     path(
         "reports/scorecard/export.<str:fmt>",
         views_scorecard.scorecard_export,

@@ -23,6 +23,7 @@ from voronka.contacts.services import company_create, contact_create
 from voronka.core.demo_sales import (
     configure_pipelines,
     date_the_stream,
+    demo_plans,
     exchange_rates,
     give_deals_a_past,
     play_the_seed_deal,
@@ -815,6 +816,12 @@ def load(*, stdout=None) -> dict[str, int]:
         destinations=DESTINATIONS,
         rng=rng,
         now=now,
+    )
+    demo_plans(
+        managers=[users[name] for name in managers],
+        team=users[managers[0]].team,
+        directions=directions,
+        today=today,
     )
     configure_pipelines(tours, corporate)
     give_deals_a_past(deals, rng=rng, now=now)

@@ -375,3 +375,32 @@ def won_history(
         )
     StreamEvent.objects.bulk_create(events)
     return [deal for deal, _at in made]
+
+
+def demo_plans(*, managers: list[User], team, directions: dict, today: datetime.date) -> None:
+    """Plans of last, this and next month for the tour managers, their team and the
+    department, and a quarter's plan for the Hainan direction."""
+    from voronka.analytics.models import PlanPeriod, SalesPlan
+
+    month = today.replace(day=1)
+    starts = [
+        (month - datetime.timedelta(days=1)).replace(day=1),
+        month,
+        (month + datetime.timedelta(days=32)).replace(day=1),
+    ]
+    for start in starts:
+        for manager in managers:
+            SalesPlan.objects.create(
+                start=start, owner=manager, amount=Decimal(3_000_000), quantity=Decimal(12)
+            )
+        if team is not None:
+            SalesPlan.objects.create(start=start, team=team, amount=Decimal(6_500_000))
+        SalesPlan.objects.create(start=start, amount=Decimal(25_000_000))
+    quarter = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+    SalesPlan.objects.create(
+        period=PlanPeriod.QUARTER,
+        start=quarter,
+        direction=directions["Хайнань"],
+        amount=Decimal(4_000_000),
+        quantity=Decimal(20),
+    )

@@ -410,6 +410,12 @@ def cases(subjects: Subjects) -> list[Case]:
             target_ms=REPORT_TARGET_MS,
         ),
         Case(
+            "reports: sales plans, this month",
+            "/reports/plans/",
+            _html_contains('data-testid="plans"'),
+            target_ms=REPORT_TARGET_MS,
+        ),
+        Case(
             "reports: ABC/XYZ matrix",
             "/reports/abc-xyz/",
             _html_contains('data-testid="abc-xyz-matrix"'),
