@@ -248,6 +248,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two models have a field "entity" with different choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportEntityEnum": "voronka.analytics.models.ReportEntity",
+        "AccessEntityEnum": "voronka.accounts.models.Entity",
+    },
 }
 
 LOGGING = {

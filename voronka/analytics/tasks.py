@@ -24,3 +24,12 @@ def classify_companies(actor_id: int | None = None) -> int:
     changed = classification.recompute(actor=actor).changed
     completeness.count()
     return changed
+
+
+@db_periodic_task(crontab(hour="2", minute="30"), name="send_scheduled_reports")
+def send_scheduled_reports() -> int:
+    """02:30 UTC: the reports due today (weekly on Mondays, monthly on the 1st) are in the
+    authors' mail before the working day."""
+    from . import mailing
+
+    return mailing.send_due_reports()

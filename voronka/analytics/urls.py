@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_classification, views_plans, views_scorecard
+from . import views, views_builder, views_classification, views_plans, views_scorecard
 
 app_name = "reports"
 
@@ -11,6 +11,16 @@ urlpatterns = [
     path("reports/export/<slug:block>.<slug:fmt>", views.export, name="export"),
     path("reports/abc-xyz/", views_classification.matrix, name="abc-xyz"),
     path("reports/scorecard/", views_scorecard.scorecard_page, name="scorecard"),
+    path("reports/builder/", views_builder.report_list, name="builder"),
+    path("reports/builder/new/", views_builder.report_edit, name="builder-new"),
+    path("reports/builder/<int:pk>/", views_builder.report_run, name="builder-run"),
+    path("reports/builder/<int:pk>/edit/", views_builder.report_edit, name="builder-edit"),
+    path("reports/builder/<int:pk>/delete/", views_builder.report_delete, name="builder-delete"),
+    path(
+        "reports/builder/<int:pk>/export.<str:fmt>",
+        views_builder.report_export,
+        name="builder-export",
+    ),
     path("reports/plans/", views_plans.plan_list, name="plans"),
     path("reports/plans/new/", views_plans.plan_edit, name="plan-new"),
     path("reports/plans/<int:pk>/", views_plans.plan_edit, name="plan-edit"),

@@ -12,6 +12,7 @@ from .handover import HandoverViewSet
 from .notifications import NotificationViewSet
 from .pipelines import LeadSourceViewSet, LostReasonViewSet, PipelineViewSet, StageViewSet
 from .rates import ExchangeRateViewSet
+from .reports import SavedReportViewSet
 from .stream import StreamViewSet
 
 app_name = "api"
@@ -33,6 +34,7 @@ router.register("exchange-rates", ExchangeRateViewSet, basename="exchange-rate")
 router.register("calendar", CalendarViewSet, basename="calendar")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reports/dashboard", DashboardViewSet, basename="dashboard")
+router.register("reports/saved", SavedReportViewSet, basename="saved-report")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
