@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, Team, User
@@ -253,34 +253,37 @@ def manager_rows(
 
 
 def _retention(rows: dict[int, Row], companies, start, end) -> None:
-    """Customers at the start (their stage by the history up to the day before) and those of
-    them lost in the period, per manager (the company's owner now)."""
+    """Customers at the start (the last stage change up to the day before says one-time or
+    regular) and those of them lost in the period, per manager (the company's owner now):
+    the latest changes by one grouped query, then one count over them."""
     before = start - datetime.timedelta(days=1)
-    stage_then = Subquery(
+    latest = (
         ClassificationChange.objects.filter(
-            company=OuterRef("pk"), field=ClassificationField.STAGE, day__lte=before
+            field=ClassificationField.STAGE,
+            day__lte=before,
+            company__in=companies.exclude(relationship_stage=RelationshipStage.POTENTIAL).values(
+                "pk"
+            ),
         )
-        .order_by("-day", "-pk")
-        .values("new")[:1]
+        .values("company")
+        .annotate(last=Max("pk"))
+        .values("last")
     )
     lost_in_period = ClassificationChange.objects.filter(
-        company=OuterRef("pk"),
+        company=OuterRef("company"),
         field=ClassificationField.STAGE,
         new=RelationshipStage.LOST,
         day__gte=start,
         day__lte=end,
     )
-    # Only companies that ever bought can have been customers: the others stay potential.
     found = (
-        companies.exclude(relationship_stage=RelationshipStage.POTENTIAL)
-        .annotate(then=stage_then)
-        .filter(then__in=CUSTOMER_STAGES)
-        .values("owner")
+        ClassificationChange.objects.filter(pk__in=latest, new__in=CUSTOMER_STAGES)
+        .values("company__owner")
         .annotate(n=Count("pk"), lost=Count("pk", filter=Exists(lost_in_period)))
         .order_by()
     )
     for row in found:
-        target = rows.get(row["owner"])
+        target = rows.get(row["company__owner"])
         if target is not None:
             target.customers_at_start, target.customers_lost = row["n"], row["lost"]
 

@@ -432,24 +432,34 @@ def days_per_stage(
 
 
 def win_rates(deals: QuerySet[Deal], pipeline: Pipeline, days: int = 365) -> dict[int, Decimal]:
-    """Per stage of the pipeline, the share of the deals that were in it and closed in the
-    last `days` days that were won: the historical win rate the forecast can weigh by."""
+    """Per open stage of the pipeline, the share won of the deals that reached it (or a later
+    stage, as in the funnel) and closed in the last `days` days: won ones reached every stage;
+    a lost one reached the stages up to the one it was lost from (the stage its move to
+    "lost" left). Two aggregates: the won count, and the lost ones by the stage they left."""
     from voronka.sales.models import StageChange
 
     since = timezone.now() - datetime.timedelta(days=days)
-    closed = deals.filter(
-        pipeline=pipeline, stage__kind__in=[StageKind.WON, StageKind.LOST], closed_at__gte=since
-    )
-    rows = (
-        StageChange.objects.filter(deal__in=closed.values("pk"), to_stage__pipeline=pipeline)
-        .values("to_stage")
-        .annotate(
-            n=Count("deal", distinct=True),
-            won=Count("deal", distinct=True, filter=Q(deal__stage__kind=StageKind.WON)),
+    mine = deals.filter(pipeline=pipeline)
+    won = mine.filter(stage__kind=StageKind.WON, closed_at__gte=since).count()
+    lost_from = dict(
+        StageChange.objects.filter(
+            to_stage__pipeline=pipeline,
+            to_stage__kind=StageKind.LOST,
+            changed_at__gte=since,
+            deal__in=mine.filter(stage__kind=StageKind.LOST).values("pk"),
         )
+        .values_list("from_stage__order")
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    return {row["to_stage"]: Decimal(row["won"]) / row["n"] for row in rows if row["n"]}
+    rates = {}
+    for stage in pipeline.stages.filter(kind=StageKind.OPEN).order_by("order", "id"):
+        lost = sum(
+            n for order, n in lost_from.items() if order is not None and order >= stage.order
+        )
+        if won + lost:
+            rates[stage.pk] = Decimal(won) / (won + lost)
+    return rates
 
 
 def forecast_by_win_rate(
