@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from voronka.accounts.models import Entity
 from voronka.core.models import OwnedRecord
@@ -64,7 +65,7 @@ class RelationshipStage(models.TextChoices):
     POTENTIAL = "potential", _("potential")
     ONE_TIME = "one_time", _("one-time")
     REGULAR = "regular", _("regular")
-    LOST = "lost", _("lost")
+    LOST = "lost", pgettext_lazy("customer", "lost")
 
 
 class Company(PhonesAndEmailsMixin, OwnedRecord):

@@ -192,6 +192,7 @@ class Subjects:
     board_pipeline: int  # the pipeline with 10,000 open deals
     board_stage: int  # its first open stage
     history_deal: int  # the deal with the longest change history
+    grouped_report: int = 0  # a builder report: deals by owner and stage, three columns
 
     # The board pipeline is seed_volume's «Крупные клиенты»; the long-history deal has far
     # more history rows than any other.
@@ -235,7 +236,32 @@ class Subjects:
             board_pipeline=board["pk"],
             board_stage=stage,
             history_deal=longest["object_id"],
+            grouped_report=_grouped_report(manager),
         )
+
+
+def _grouped_report(manager: User) -> int:
+    """The report builder's bench report, shared with everyone (each user sees their rows):
+    deals grouped by owner and stage with the sum of the amount — three columns."""
+    from voronka.analytics.models import SavedReport
+
+    report, _created = SavedReport.objects.update_or_create(
+        name="bench: deals by owner and stage",
+        author=manager,
+        defaults={
+            "entity": "deals",
+            "sharing": "everyone",
+            "spec": {
+                "columns": [],
+                "filters": [],
+                "group_by": ["owner", "stage"],
+                "aggregate": {"fn": "sum", "field": "amount"},
+                "sort": "-value",
+                "chart": "bar",
+            },
+        },
+    )
+    return report.pk
 
 
 def cases(subjects: Subjects) -> list[Case]:
@@ -413,6 +439,12 @@ def cases(subjects: Subjects) -> list[Case]:
             "reports: sales plans, this month",
             "/reports/plans/",
             _html_contains('data-testid="plans"'),
+            target_ms=REPORT_TARGET_MS,
+        ),
+        Case(
+            "reports: builder, deals by owner and stage (3 columns)",
+            f"/reports/builder/{subjects.grouped_report}/",
+            _html_contains('data-testid="report-rows"'),
             target_ms=REPORT_TARGET_MS,
         ),
         Case(
