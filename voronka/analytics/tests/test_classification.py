@@ -274,6 +274,7 @@ def test_class_and_stage_filter_the_company_list_and_the_api(owner):
         reverse("contacts:company-list"), {"abc_class": "A", "relationship_stage": "regular"}
     )
     assert [c.name for c in listed.context["page_obj"]] == ["Класс А"]
+    assert 'data-testid="abc-badge">AY<' in listed.content.decode()
     detail = client.get(wanted.get_absolute_url()).content.decode()
     assert 'data-testid="classification"' in detail and "постоянный" in detail
     from django.test import Client
