@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from voronka.accounts import access
 from voronka.activities.models import Activity, ActivityKind, OutcomeKind
 from voronka.contacts.models import AbcClass, Company, Contact, RelationshipStage, XyzClass
-from voronka.sales.models import DealType, StageKind
+from voronka.sales.models import DealType, Pipeline, Stage, StageKind
 from voronka.sales.selectors import deals_visible_to
 
 TEXT, NUMBER, DATE, CHOICE, BOOL = "text", "number", "date", "choice", "bool"
@@ -75,6 +75,10 @@ class Field:
     type: str = TEXT
     choices: tuple = ()
     expression: object = None  # e.g. a manager's full name
+    # Grouped by this id instead (an integer groups faster than a joined name), the names
+    # then looked up by `names(ids)` in one query.
+    group_key: str = ""
+    names: object = None
 
     @property
     def groupable(self) -> bool:
@@ -94,9 +98,29 @@ def _person(prefix: str):
     )
 
 
+def _user_names(ids) -> dict:
+    from voronka.accounts.models import User
+
+    return {user.pk: user.display_name for user in User.objects.filter(pk__in=ids)}
+
+
+def _names_of(model):
+    def names(ids) -> dict:
+        return dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+    return names
+
+
 def _owner_fields(prefix: str = "owner") -> list[Field]:
     return [
-        Field("owner", gettext_lazy("Owner"), "owner_name", expression=_person(prefix)),
+        Field(
+            "owner",
+            gettext_lazy("Owner"),
+            "owner_name",
+            expression=_person(prefix),
+            group_key=f"{prefix}_id",
+            names=_user_names,
+        ),
         Field("owner_team", gettext_lazy("Owner's team"), f"{prefix}__team__name"),
     ]
 
@@ -163,8 +187,20 @@ ENTITIES: dict[str, Entity] = {
         gettext_lazy("Deals"),
         (
             Field("name", gettext_lazy("Deal"), "name"),
-            Field("pipeline", gettext_lazy("Pipeline"), "pipeline__name"),
-            Field("stage", gettext_lazy("Stage"), "stage__name"),
+            Field(
+                "pipeline",
+                gettext_lazy("Pipeline"),
+                "pipeline__name",
+                group_key="pipeline_id",
+                names=_names_of(Pipeline),
+            ),
+            Field(
+                "stage",
+                gettext_lazy("Stage"),
+                "stage__name",
+                group_key="stage_id",
+                names=_names_of(Stage),
+            ),
             Field(
                 "status", gettext_lazy("Status"), "stage__kind", CHOICE, tuple(StageKind.choices)
             ),
@@ -360,7 +396,11 @@ def _queryset(entity: Entity, spec: dict, user) -> QuerySet:
     """The rows the report covers: the user's visible records, filtered; every field used is
     annotated under its alias."""
     qs = entity.base(user)
-    used = {f["field"] for f in spec["filters"]} | set(spec["columns"]) | set(spec["group_by"])
+    used = {f["field"] for f in spec["filters"]}
+    if spec["group_by"]:  # grouped: no columns; a field grouped by its id needs no name
+        used |= {key for key in spec["group_by"] if not entity.field(key).group_key}
+    else:
+        used |= set(spec["columns"])
     if spec["aggregate"]["field"]:
         used.add(spec["aggregate"]["field"])
     annotations = {}
@@ -443,9 +483,15 @@ def run(entity_key: str, spec: dict, user, *, page: int = 1, everything: bool = 
     return Result(headers, rows, grouped=False, page=current)
 
 
+def _group_alias(field: Field) -> str:
+    return f"g_{field.key}" if field.group_key else _alias(field)
+
+
 def _grouped(entity: Entity, spec: dict, qs: QuerySet) -> Result:
     groups = [entity.field(key) for key in spec["group_by"]]
-    aliases = [_alias(field) for field in groups]
+    # A field grouped by its id: the id under its own name (the name's join is not needed).
+    qs = qs.annotate(**{_group_alias(f): F(f.group_key) for f in groups if f.group_key})
+    aliases = [_group_alias(field) for field in groups]
     fn, target = spec["aggregate"]["fn"], spec["aggregate"]["field"]
     if fn == "count":
         total = Count("pk")
@@ -457,13 +503,27 @@ def _grouped(entity: Entity, spec: dict, qs: QuerySet) -> Result:
     if sort.lstrip("-") == "value":
         qs = qs.order_by(sort, *aliases)
     elif sort:
-        alias = _alias(entity.field(sort.lstrip("-")))
+        alias = _group_alias(entity.field(sort.lstrip("-")))
         qs = qs.order_by(f"-{alias}" if sort.startswith("-") else alias)
     else:
         qs = qs.order_by(*aliases)
     found = list(qs[: MAX_GROUPS + 1])
+    for field in groups:
+        if field.group_key:
+            alias = _group_alias(field)
+            names = field.names({row[alias] for row in found if row[alias] is not None})
+            for row in found:
+                row[alias] = names.get(row[alias], "")
     truncated = len(found) > MAX_GROUPS
     found = found[:MAX_GROUPS]
+    if sort.lstrip("-") != "value" and any(field.group_key for field in groups):
+        # Ordered by ids in the database; by the names people read here (nulls last).
+        keys = [sort.lstrip("-")] if sort else [field.key for field in groups]
+        for key in reversed(keys):
+            alias = _group_alias(entity.field(key))
+            descending = sort.startswith("-") and key == sort.lstrip("-")
+            found.sort(key=lambda row, a=alias: str(row[a] or "").casefold(), reverse=descending)
+            found.sort(key=lambda row, a=alias: row[a] in (None, ""))
     label = AGGREGATES[fn]
     value_header = str(label) if fn == "count" else f"{label}: {entity.field(target).label}"
     headers = [*[str(field.label) for field in groups], value_header]
@@ -473,7 +533,7 @@ def _grouped(entity: Entity, spec: dict, qs: QuerySet) -> Result:
         if isinstance(value, Decimal | float) and fn == "avg":
             value = Decimal(value).quantize(Decimal("0.01"))
         rows.append(
-            [*[_shown(f, row[_alias(f)]) for f in groups], value if value is not None else 0]
+            [*[_shown(f, row[_group_alias(f)]) for f in groups], value if value is not None else 0]
         )
     chart = None
     if spec["chart"]:

@@ -126,6 +126,9 @@ def test_two_levels_of_grouping_with_count_sum_and_average(deals, head):
         "deals", {"group_by": ["owner"], "aggregate": {"fn": "avg", "field": "amount"}}, head
     )
     assert average.rows[0] == ["Алия Нурланова", Decimal("200.00")]
+    # Grouped by the owner's id, ordered by the name people read.
+    backwards = builder.run("deals", {"group_by": ["owner"], "sort": "-owner"}, head)
+    assert [row[0] for row in backwards.rows] == ["Данияр Ахметов", "Алия Нурланова"]
 
 
 def test_a_managers_saved_report_never_shows_another_teams_deals(
