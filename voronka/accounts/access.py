@@ -142,6 +142,17 @@ def changeable(user, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     return _filter(user, queryset, Action.CHANGE)
 
 
+def visible_by_owner(user, entity: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """Rows summed per owner (e.g. a month's activities per manager) that this user may see:
+    those of the owners whose records of `entity` the user may view."""
+    ids = owner_ids(user, scope(user, entity, Action.VIEW))
+    if ids is None:
+        return queryset
+    if not ids:
+        return queryset.none()
+    return queryset.filter(owner_id__in=sorted(ids))
+
+
 def can(user, action: str, obj) -> bool:
     ids = owner_ids(user, scope(user, entity_of(obj), action))
     return ids is None or obj.owner_id in ids

@@ -211,6 +211,12 @@ class Activity(OwnedRecord):
                 condition=models.Q(done__is=False) & ~models.Q(kind="note"),
                 name="activity_open_company_idx",
             ),
+            # The same for deals; with `done` in it, SQLite prefers it to the deal's full index.
+            models.Index(
+                fields=["deal", "done"],
+                condition=models.Q(done__is=False) & ~models.Q(kind="note"),
+                name="activity_open_deal_idx",
+            ),
         ]
 
     def __str__(self) -> str:

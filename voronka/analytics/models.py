@@ -397,3 +397,34 @@ class CompletenessSnapshot(models.Model):
     def share(self) -> float | None:
         cells = self.records * self.fields
         return round(100 * self.filled / cells, 1) if cells else None
+
+
+class ActivityMonth(models.Model):
+    """The activities a manager completed in a month, by kind and outcome kind: rebuilt nightly
+    for the months before the current one (`activity_months.rebuild`), so that a scorecard of
+    a quarter or a year adds up a few hundred rows instead of reading every activity. The
+    current month, and any month not summed yet, is counted from the activities themselves."""
+
+    month = models.DateField(_("month"))  # its first day
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("manager"),
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    outcome_kind = models.CharField(_("outcome"), max_length=20, blank=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("activities of a month")
+        verbose_name_plural = _("activities by month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "owner", "kind", "outcome_kind"], name="activity_month_once"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "owner"], name="activity_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.owner_id} {self.kind} {self.outcome_kind}"

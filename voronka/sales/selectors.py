@@ -121,7 +121,8 @@ def without_next_step(deals: QuerySet[Deal]) -> QuerySet[Deal]:
 
     from voronka.activities.models import Activity, ActivityKind
 
+    # Constants (`__is`), so that SQLite reads the partial index of open activities alone.
     planned = Activity.objects.filter(deal=OuterRef("pk"), done__is=False).exclude(
-        kind=ActivityKind.NOTE
+        kind__is=ActivityKind.NOTE
     )
     return deals.filter(stage__kind=StageKind.OPEN).filter(~Exists(planned))

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from conftest import client_for
 from voronka.activities.models import Activity, ActivityKind, Outcome, OutcomeKind
-from voronka.analytics import completeness
+from voronka.analytics import activity_months, completeness
 from voronka.analytics.models import ClassificationChange, ClassificationSettings, SalesPlan
 from voronka.contacts.models import Company
 from voronka.core.tests.factories import ActivityFactory, CompanyFactory, DealFactory, stage
@@ -161,5 +161,67 @@ def test_the_scorecard_runs_a_fixed_number_of_queries(
     # session, user, role, team, the filter form (teams, owners), the managers, then each
     # figure's GROUP BY (activities ×2, customers and deals without a next step, the
     # completeness, stage moves, retention, closed deals, rates, plans, team plans).
-    with django_assert_num_queries(22):
+    # (+1: the last summed month of the activities.)
+    with django_assert_num_queries(23):
         client.get(reverse("reports:scorecard"), Q2)
+
+
+def test_months_summed_nightly_give_the_same_figures(data, owner, outsider, head):
+    activity_months.rebuild(datetime.date(2026, 6, 15))  # January to May summed; June is not
+
+    def mine(user, query):
+        rows = client_for(user).get(reverse("reports:scorecard"), query).context["rows"]
+        return next(row for row in rows if row.owner_id == owner.pk)
+
+    whole = mine(head, Q2)  # April and May from the summary, June counted
+    assert whole.activities == {"call": 3, "meeting": 1, "task": 1, "email": 0}
+    assert (whole.contacts, whole.positive, whole.postponed, whole.postponed_clients) == (
+        4,
+        2,
+        1,
+        1,
+    )
+    # Partial months at the edges are counted from the activities: 3 April to 5 June leaves
+    # out the call of 2 April and the task of 6 June.
+    edges = mine(head, {"period": "custom", "start": "2026-04-03", "end": "2026-06-05"})
+    assert edges.activities == {"call": 2, "meeting": 1, "task": 0, "email": 0}
+    assert (edges.contacts, edges.positive) == (3, 1)
+    # The summary keeps to the access rules: a manager of another team gets only their own.
+    rows = client_for(outsider).get(reverse("reports:scorecard"), Q2).context["rows"]
+    managers = [(row.owner_id, row.activities["call"]) for row in rows if row.level == "manager"]
+    assert managers == [(outsider.pk, 1)]
+
+
+def test_a_change_in_a_summed_month_shows_after_the_next_summing(data, owner, head):
+    activity_months.rebuild(datetime.date(2026, 7, 1))
+    done(owner, ActivityKind.EMAIL, moment(5, 20))
+
+    def emails() -> int:
+        rows = client_for(head).get(reverse("reports:scorecard"), Q2).context["rows"]
+        return next(row for row in rows if row.owner_id == owner.pk).activities["email"]
+
+    assert emails() == 0
+    activity_months.rebuild(datetime.date(2026, 7, 1))
+    assert emails() == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("2026-01-01", "2026-12-31", ("2026-01-01", "2026-05-01")),  # summed through May
+        ("2026-02-15", "2026-04-30", ("2026-03-01", "2026-04-01")),
+        ("2026-03-01", "2026-03-30", None),  # not a whole month
+        ("2026-06-01", "2026-06-30", None),  # not summed yet
+    ],
+)
+def test_which_months_come_from_the_summary(owner, start, end, expected):
+    done(owner, ActivityKind.CALL, moment(1, 10))
+    done(owner, ActivityKind.CALL, moment(5, 10))  # the last month with activities: May
+    activity_months.rebuild(datetime.date(2026, 6, 10))
+    found = activity_months.summed_months(
+        datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
+    )
+    if expected is None:
+        assert found is None
+    else:
+        assert found == tuple(datetime.date.fromisoformat(day) for day in expected)
