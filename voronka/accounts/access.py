@@ -153,6 +153,19 @@ def visible_by_owner(user, entity: str, queryset: models.QuerySet[M]) -> models.
     return queryset.filter(owner_id__in=sorted(ids))
 
 
+def visible_through(user, queryset: models.QuerySet[M], path: str) -> models.QuerySet[M]:
+    """Rows of a queryset that hang off an owned record (e.g. a company's classification
+    changes, `path="company"`) which this user may see: the owner rule applied through the
+    join, instead of a semi-join over every visible record."""
+    related = queryset.model._meta.get_field(path).related_model
+    ids = owner_ids(user, scope(user, entity_of(related), Action.VIEW))
+    if ids is None:
+        return queryset
+    if not ids:
+        return queryset.none()
+    return queryset.filter(**{f"{path}__owner_id__in": sorted(ids)})
+
+
 def can(user, action: str, obj) -> bool:
     ids = owner_ids(user, scope(user, entity_of(obj), action))
     return ids is None or obj.owner_id in ids

@@ -30,10 +30,11 @@ def next_month(month: datetime.date) -> datetime.date:
 
 
 def _month_rows(qs) -> list[dict]:
+    # COUNT(*), not COUNT(id): PostgreSQL can then answer from the index of done activities.
     return list(
         qs.filter(owner__isnull=False)
         .values("owner", "kind", "outcome__kind")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
 

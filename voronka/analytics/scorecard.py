@@ -246,11 +246,16 @@ def manager_rows(
         else:
             target.contact_cells, target.contact_filled = cells, filled
 
-    stage_changes = ClassificationChange.objects.filter(
-        field=ClassificationField.STAGE,
-        day__gte=start,
-        day__lte=end,
-        company__in=companies.values("pk"),
+    stage_changes = access.visible_through(
+        user,
+        ClassificationChange.objects.filter(
+            field=ClassificationField.STAGE,
+            day__gte=start,
+            day__lte=end,
+            new__in=[RelationshipStage.REGULAR, RelationshipStage.LOST],
+            company__owner__in=list(rows),
+        ),
+        "company",
     )
     for row in (
         stage_changes.values("company__owner")

@@ -291,7 +291,7 @@ class Deal(OwnedRecord):
             models.Index(fields=["amount", "id"], name="deal_amount_idx"),
             models.Index(fields=["-created_at", "-id"], name="deal_created_idx"),
             # The scorecard's open deals without a next step, per manager and stage.
-            models.Index(fields=["owner", "stage"], name="deal_owner_stage_idx"),
+            models.Index(fields=["owner", "stage", "id"], name="deal_owner_stage_idx"),
         ]
 
     def __str__(self) -> str:
