@@ -131,7 +131,7 @@ class Company(PhonesAndEmailsMixin, OwnedRecord):
             models.Index(fields=["relationship_stage", "owner"], name="company_stage_idx"),
             # The scorecard's customers without a next step, per manager, from the index alone.
             models.Index(
-                fields=["owner", "id"],  # id: PostgreSQL joins from the index alone
+                fields=["owner"],
                 condition=models.Q(is_customer__is=True),
                 name="company_customer_owner_idx",
             ),

@@ -290,8 +290,10 @@ class Deal(OwnedRecord):
             models.Index(fields=["expected_close_date", "id"], name="deal_close_idx"),
             models.Index(fields=["amount", "id"], name="deal_amount_idx"),
             models.Index(fields=["-created_at", "-id"], name="deal_created_idx"),
-            # The scorecard's open deals without a next step, per manager and stage.
-            models.Index(fields=["owner", "stage", "id"], name="deal_owner_stage_idx"),
+            # The scorecard's open deals without a next step, per manager and stage. Not
+            # (owner, stage, id): SQLite then prefers it for every report of a department
+            # (all owners' deals read instead of a period's), 3× slower.
+            models.Index(fields=["owner", "stage"], name="deal_owner_stage_idx"),
         ]
 
     def __str__(self) -> str:

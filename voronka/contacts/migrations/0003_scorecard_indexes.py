@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='company',
-            index=models.Index(condition=models.Q(('is_customer__is', True)), fields=['owner', 'id'], name='company_customer_owner_idx'),
+            index=models.Index(condition=models.Q(('is_customer__is', True)), fields=['owner'], name='company_customer_owner_idx'),
         ),
     ]

@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='deal',
-            index=models.Index(fields=['owner', 'stage', 'id'], name='deal_owner_stage_idx'),
+            index=models.Index(fields=['owner', 'stage'], name='deal_owner_stage_idx'),
         ),
     ]
