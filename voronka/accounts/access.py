@@ -124,13 +124,17 @@ def entity_of(model_or_obj) -> str:
     return entity
 
 
-def _filter(user, queryset: models.QuerySet, action: str) -> models.QuerySet:
-    ids = owner_ids(user, scope(user, entity_of(queryset.model), action))
+def _owned_by(queryset: models.QuerySet, ids: frozenset[int] | None, path: str = "owner_id"):
+    """The rows whose owner (at `path`) is one of `ids`; None means everyone's."""
     if ids is None:
         return queryset
     if not ids:
         return queryset.none()
-    return queryset.filter(owner_id__in=sorted(ids))
+    return queryset.filter(**{f"{path}__in": sorted(ids)})
+
+
+def _filter(user, queryset: models.QuerySet, action: str) -> models.QuerySet:
+    return _owned_by(queryset, owner_ids(user, scope(user, entity_of(queryset.model), action)))
 
 
 def visible(user, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
@@ -145,12 +149,7 @@ def changeable(user, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
 def visible_by_owner(user, entity: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """Rows summed per owner (e.g. a month's activities per manager) that this user may see:
     those of the owners whose records of `entity` the user may view."""
-    ids = owner_ids(user, scope(user, entity, Action.VIEW))
-    if ids is None:
-        return queryset
-    if not ids:
-        return queryset.none()
-    return queryset.filter(owner_id__in=sorted(ids))
+    return _owned_by(queryset, owner_ids(user, scope(user, entity, Action.VIEW)))
 
 
 def visible_through(user, queryset: models.QuerySet[M], path: str) -> models.QuerySet[M]:
@@ -159,11 +158,7 @@ def visible_through(user, queryset: models.QuerySet[M], path: str) -> models.Que
     join, instead of a semi-join over every visible record."""
     related = queryset.model._meta.get_field(path).related_model
     ids = owner_ids(user, scope(user, entity_of(related), Action.VIEW))
-    if ids is None:
-        return queryset
-    if not ids:
-        return queryset.none()
-    return queryset.filter(**{f"{path}__owner_id__in": sorted(ids)})
+    return _owned_by(queryset, ids, f"{path}__owner_id")
 
 
 def can(user, action: str, obj) -> bool:

@@ -194,8 +194,8 @@ def manager_rows(
                 target.positive += row["n"]
         if outcome == OutcomeKind.POSTPONED:
             target.postponed += row["n"]
-    # Per client: distinct companies do not add up over months; the postponed ones are few,
-    # found by the outcome's index.
+    # Per client: distinct companies do not add up over months, so this one is counted from
+    # the period's activities.
     _fill(
         rows,
         done.filter(outcome__in=Outcome.objects.filter(kind=OutcomeKind.POSTPONED))

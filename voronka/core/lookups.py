@@ -4,6 +4,9 @@ On PostgreSQL it is LIKE 'abc%' (served by a varchar_pattern_ops index). On SQLi
 cannot use an ordinary index, so it becomes a range: abc <= col < abc + U+10FFFF, which the
 B-tree serves because SQLite compares UTF-8 text byte by byte, in code-point order.
 The value is always a bound parameter, never spliced into the SQL.
+
+`__is` (booleans and declared choices) is the one exception, on purpose: it writes a constant
+so that SQLite can match a partial index's condition; it accepts nothing else.
 """
 
 import re
