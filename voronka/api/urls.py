@@ -13,6 +13,7 @@ from .notifications import NotificationViewSet
 from .pipelines import LeadSourceViewSet, LostReasonViewSet, PipelineViewSet, StageViewSet
 from .rates import ExchangeRateViewSet
 from .reports import SavedReportViewSet
+from .scorecard import ScorecardViewSet
 from .stream import StreamViewSet
 
 app_name = "api"
@@ -35,6 +36,7 @@ router.register("calendar", CalendarViewSet, basename="calendar")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reports/dashboard", DashboardViewSet, basename="dashboard")
 router.register("reports/saved", SavedReportViewSet, basename="saved-report")
+router.register("reports/scorecard", ScorecardViewSet, basename="scorecard")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),

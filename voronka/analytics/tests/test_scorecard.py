@@ -225,3 +225,27 @@ def test_which_months_come_from_the_summary(owner, start, end, expected):
         assert found is None
     else:
         assert found == tuple(datetime.date.fromisoformat(day) for day in expected)
+
+
+def test_the_api_gives_the_page_figures_with_the_callers_rights(data, owner, outsider, head):
+    from django.test import Client
+
+    from voronka.accounts.models import ApiToken
+
+    def api_for(user):
+        _token, key = ApiToken.issue(user=user, name="scorecard")
+        return Client(HTTP_AUTHORIZATION=f"Token {key}")
+
+    found = api_for(head).get("/api/v1/reports/scorecard/", Q2)
+    assert found.status_code == 200
+    rows = found.json()["rows"]
+    mine = next(row for row in rows if row["owner_id"] == owner.pk)
+    assert mine["activities"] == {"call": 3, "meeting": 1, "task": 1, "email": 0}
+    assert (mine["effectiveness"], mine["retention"]) == (50.0, 100.0)
+    assert (mine["won"], mine["revenue"], mine["plan"]) == (2, "400000.00", "800000.00")
+    assert mine["urls"]["won"].startswith("/")
+    assert outsider.pk not in [row["owner_id"] for row in rows]
+    theirs = api_for(outsider).get("/api/v1/reports/scorecard/", Q2).json()["rows"]
+    assert [row["owner_id"] for row in theirs if row["level"] == "manager"] == [outsider.pk]
+    wrong = api_for(head).get("/api/v1/reports/scorecard/", {"period": "custom", "start": "x"})
+    assert wrong.status_code == 400
