@@ -7,8 +7,8 @@ department that contains the owner's team.
 import pytest
 from django.test import Client
 
+from tests.factories import TeamFactory, UserFactory
 from voronka.accounts.models import Role
-from voronka.core.tests.factories import TeamFactory, UserFactory
 
 
 def pytest_configure(config):

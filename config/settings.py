@@ -55,17 +55,23 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
-    "voronka.core",
+    # From the foundation up (LAYERING in docs/architecture.md; `make lint` keeps it so).
     "voronka.accounts",
+    "voronka.core",
+    "voronka.audit",
+    "voronka.ui",
     "voronka.contacts",
+    "voronka.notifications",
     "voronka.sales",
     "voronka.activities",
-    "voronka.audit",
-    "voronka.notifications",
     "voronka.calendars",
     "voronka.automation",
+    "voronka.handover",
     "voronka.analytics",
+    "voronka.web",
     "voronka.api",
+    # The demo, the volume data set and the bench: management commands only.
+    "voronka.devdata",
 ]
 
 MIDDLEWARE = [
@@ -82,7 +88,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-FORM_RENDERER = "voronka.core.forms.FormRenderer"
+FORM_RENDERER = "voronka.ui.forms.FormRenderer"
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
@@ -99,7 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "voronka.core.context_processors.voronka",
+                "voronka.web.context_processors.voronka",
                 "voronka.notifications.context_processors.unread",
             ],
             "builtins": ["template_partials.templatetags.partials"],
@@ -169,7 +175,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = ["voronka.accounts.backends.UserWithRoleBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Russian is the default language of the interface; English is complete too.

@@ -3,23 +3,24 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("voronka.core.urls")),
+    path("", include("voronka.web.urls")),
     path("", include("voronka.contacts.urls")),
     path("", include("voronka.sales.urls")),
     path("", include("voronka.activities.urls")),
     path("", include("voronka.notifications.urls")),
     path("", include("voronka.calendars.urls")),
     path("", include("voronka.automation.urls")),
+    path("", include("voronka.handover.urls")),
     path("", include("voronka.analytics.urls")),
-    path("accounts/", include("voronka.accounts.urls")),
+    path("accounts/", include("voronka.web.accounts_urls")),
     path("api/v1/", include("voronka.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 
-handler403 = "voronka.core.views.error_403"
-handler404 = "voronka.core.views.error_404"
-handler500 = "voronka.core.views.error_500"
+handler403 = "voronka.web.views.error_403"
+handler404 = "voronka.web.views.error_404"
+handler500 = "voronka.web.views.error_500"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_calendar import drag, sign_in
+from tests.factories import CompanyFactory, UserFactory
 from voronka.activities.models import Activity, OutcomeKind
-from voronka.core.tests.factories import CompanyFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

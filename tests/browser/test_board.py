@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from voronka.core.tests.factories import ContactFactory, DealFactory, UserFactory, stage
+from tests.factories import ContactFactory, DealFactory, UserFactory, stage
 from voronka.sales.models import Deal, StageChecklistItem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.factories import ActivityFactory, UserFactory
 from voronka.activities.models import Activity, ActivityKind
-from voronka.core.tests.factories import ActivityFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

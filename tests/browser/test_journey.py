@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.factories import UserFactory
 from voronka.contacts.models import Company
-from voronka.core.tests.factories import UserFactory
 from voronka.sales.models import Deal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from voronka.core.tests.factories import DealFactory, UserFactory, stage
+from tests.factories import DealFactory, UserFactory, stage
 from voronka.sales.models import StageKind
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

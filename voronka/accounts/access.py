@@ -226,6 +226,12 @@ def can_assign(user, entity: str, owner) -> bool:
     return owner is not None and owner.is_active and (ids is None or owner.pk in ids)
 
 
+def can_hand_over(user) -> bool:
+    """Heads of sales and administrators hand a manager's clients over: whoever may change
+    someone else's companies."""
+    return scope(user, Entity.COMPANY, Action.CHANGE) not in (Scope.OWN, Scope.NONE)
+
+
 def can_pass_task(user, owner) -> bool:
     """Anyone may pass a client's request to a colleague of any department as a task (with
     its deadline and purpose): the task becomes theirs and they are told. Every other record
@@ -317,6 +323,7 @@ __all__ = [
     "can_configure",
     "can_create",
     "can_delete",
+    "can_hand_over",
     "can_pass_task",
     "can_view",
     "changeable",

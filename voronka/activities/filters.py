@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts.models import Entity
-from voronka.core.filters import DayFromFilter, DayToFilter, OwnerFilter, RecordFilterSet
+from voronka.ui.filters import DayFromFilter, DayToFilter, OwnerFilter, RecordFilterSet
 
 from .models import Activity, ActivityKind, OutcomeKind
 

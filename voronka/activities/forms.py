@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.contacts.models import Company, Contact
-from voronka.core.forms import AutocompleteSelect, DateTimeInput, RecordForm, style_widgets
 from voronka.sales.models import Deal
+from voronka.ui.forms import AutocompleteSelect, DateTimeInput, RecordForm, style_widgets
 
 from .models import REMIND_CHOICES, Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
-from voronka.core.services import FieldChange, create_record, update_record
+from voronka.audit.records import FieldChange, create_record, update_record
 
 from .models import Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from voronka.core.forms import StyledFormMixin
+from voronka.ui.forms import StyledFormMixin
 
 from .models import ActivityType, Outcome
 

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.contacts.models import Company, Contact
-from voronka.core import crud
-from voronka.core.export import ExportColumn, export_csv
-from voronka.core.listing import Column
-from voronka.core.services import ConflictError
+from voronka.core.errors import ConflictError
 from voronka.sales.models import Deal
+from voronka.ui import crud
+from voronka.ui.bulk import bulk_context
+from voronka.ui.export import ExportColumn, export_csv
+from voronka.ui.listing import Column
 
 from . import selectors, services
 from .filters import ActivityFilter
@@ -47,7 +48,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         filterset_class=ActivityFilter,
         columns=ACTIVITY_COLUMNS,
         default_sort="-due",
-        bulk_entity=Entity.ACTIVITY,
+        bulk=bulk_context(request.user, Entity.ACTIVITY),
     )
 
 
@@ -257,7 +258,7 @@ def activity_quick(request: HttpRequest) -> HttpResponse:
     form = QuickForm(request.POST)
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("core:home")
+        next_url = reverse("web:home")
     if form.is_valid():
         data = form.cleaned_data
         what = data["what"]

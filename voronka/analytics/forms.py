@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, Team
-from voronka.core.forms import DateInput, style_widgets
 from voronka.sales.models import Direction, Pipeline
+from voronka.ui.forms import DateInput, style_widgets
 
 PERIODS = [
     ("this_month", _("This month")),

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from voronka.core.export import XLSX_TYPE, xlsx_bytes
+
 from . import builder
 from .models import ReportSchedule, SavedReport
 
@@ -29,8 +31,6 @@ def due(day: datetime.date) -> Q:
 
 def send_due_reports(day: datetime.date | None = None) -> int:
     """Send the reports due on `day` (today) that were not sent that day; returns how many."""
-    from .views import _xlsx
-
     day = day or timezone.localdate()
     sent = 0
     reports = SavedReport.objects.filter(due(day), author__is_active=True).select_related("author")
@@ -46,15 +46,7 @@ def send_due_reports(day: datetime.date | None = None) -> int:
             except ValidationError as error:  # no longer valid: skip it, send the others
                 logger.warning("Report %s not sent: %s", report.pk, error.messages)
                 continue
-            workbook = _xlsx(
-                f"report-{report.pk}",
-                report.name,
-                result.headers,
-                [
-                    [cell if isinstance(cell, int | float) else str(cell) for cell in row]
-                    for row in result.rows
-                ],
-            )
+            workbook = xlsx_bytes(report.name, result.headers, result.rows)
             message = EmailMessage(
                 subject=_("Report “%(name)s” for %(day)s") % {"name": report.name, "day": day},
                 body=_("The report “%(name)s” is attached: %(rows)s rows, as you may see them.")
@@ -63,8 +55,8 @@ def send_due_reports(day: datetime.date | None = None) -> int:
             )
             message.attach(
                 f"report-{report.pk}-{day.isoformat()}.xlsx",
-                workbook.content,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                workbook,
+                XLSX_TYPE,
             )
             message.send()
         SavedReport.objects.filter(pk=report.pk).update(last_sent_at=timezone.now())

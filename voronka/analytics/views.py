@@ -1,4 +1,3 @@
-import csv
 import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from voronka.accounts.access import team_ids_below
 from voronka.core import money
+from voronka.core.export import table_response
 from voronka.sales.selectors import deals_visible_to
 
 from . import selectors
@@ -298,37 +298,11 @@ def export(request: HttpRequest, block: str, fmt: str) -> HttpResponse:
     panel = context["panels"][0]
     header = [_("Name"), *[str(title) for title in panel["columns"]]]
     rows = [[bar.label, *(value for value, _money in cells)] for bar, cells in panel["rows"]]
-    if fmt == "xlsx":
-        return _xlsx(block, str(BLOCKS[block].title), header, rows)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{block}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
-
-
-def _xlsx(block: str, title: str, header: list, rows: list) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    # Excel's limits for a sheet name: 31 characters, none of []:*?/\
-    sheet.title = "".join(" " if c in "[]:*?/\\" else c for c in title)[:31].strip()
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=len(header)):
-        for cell in row:
-            cell.number_format = "#,##0.00"
-    sheet.column_dimensions["A"].width = 40
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return table_response(
+        fmt,
+        filename=block,
+        title=str(BLOCKS[block].title),
+        header=header,
+        rows=rows,
+        money_from=2,
     )
-    response["Content-Disposition"] = f'attachment; filename="{block}.xlsx"'
-    book.save(response)
-    return response

@@ -1,9 +1,6 @@
 """The report builder's pages: the reports I may open, making and changing one (with a
 preview), running it, exporting it."""
 
-import csv
-from decimal import Decimal
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,11 +12,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from voronka.accounts import access
-from voronka.core.forms import style_widgets
+from voronka.core.export import table_response
+from voronka.ui.forms import style_widgets
 
 from . import builder
 from .models import ReportEntity, ReportSchedule, ReportSharing, SavedReport
-from .views import _xlsx
 
 FILTER_ROWS = 4
 
@@ -258,19 +255,13 @@ def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 def export_response(report: SavedReport, result, fmt: str) -> HttpResponse:
-    rows = [
-        [str(cell) if not isinstance(cell, int | float | Decimal) else cell for cell in row]
-        for row in result.rows
-    ]
-    if fmt == "xlsx":
-        return _xlsx(f"report-{report.pk}", report.name, result.headers, rows)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="report-{report.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(result.headers)
-    writer.writerows(rows)
-    return response
+    return table_response(
+        fmt,
+        filename=f"report-{report.pk}",
+        title=report.name,
+        header=result.headers,
+        rows=result.rows,
+    )
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from voronka.accounts import access
 from voronka.accounts.models import Entity, Team
 from voronka.contacts.models import AbcClass, Company, RelationshipStage, XyzClass
-from voronka.core.forms import StyledFormMixin, style_widgets
+from voronka.ui.forms import StyledFormMixin, style_widgets
 
 from . import classification, tasks
 from .models import ClassificationRun, ClassificationSettings

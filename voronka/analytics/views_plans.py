@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from voronka.accounts import access
 from voronka.accounts.models import Entity, Team
 from voronka.core import money
-from voronka.core.forms import StyledFormMixin
 from voronka.sales.models import Direction
+from voronka.ui.forms import StyledFormMixin
 
 from . import plans
 from .models import PlanPeriod, SalesPlan

@@ -1,6 +1,5 @@
 """The manager scorecard page and its export."""
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -13,10 +12,10 @@ from django.views.decorators.http import require_GET
 
 from voronka.activities.models import ActivityKind
 from voronka.core import money
+from voronka.core.export import table_response
 
 from . import scorecard
 from .forms import ReportFilterForm
-from .views import _xlsx
 
 
 class ScorecardFilterForm(ReportFilterForm):
@@ -165,12 +164,4 @@ def scorecard_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     _form, _start, _end, rows = _rows(request)
     header, body = _table(rows, money.base_currency())
-    if fmt == "xlsx":
-        return _xlsx("scorecard", _("Managers"), header, body)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="scorecard.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(body)
-    return response
+    return table_response(fmt, filename="scorecard", title=_("Managers"), header=header, rows=body)

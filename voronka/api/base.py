@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from voronka.accounts import access
 from voronka.accounts.models import User
 from voronka.audit import selectors as audit
-from voronka.core.listing import order_for
-from voronka.core.services import DuplicatesFound
+from voronka.core.errors import DuplicatesFound
+from voronka.ui.listing import order_for
 
 
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from voronka.core.services import ConflictError
+from voronka.core.errors import ConflictError
 
 
 def exception_handler(exc, context):

@@ -6,8 +6,8 @@ from rest_framework.response import Response
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
-from voronka.contacts.handover import handover
 from voronka.contacts.models import Company
+from voronka.handover.services import handover
 
 
 class HandoverSerializer(serializers.Serializer):

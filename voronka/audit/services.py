@@ -96,7 +96,7 @@ def _labels(model: type[models.Model], field_name: str, ids: Iterable) -> dict:
 
 
 def record_changes(*, actor: User | None, record: models.Model, changes: list) -> None:
-    """Keep the tracked fields among `changes` (core.services.FieldChange) as history."""
+    """Keep the tracked fields among `changes` (audit.records.FieldChange) as history."""
     entity = getattr(record, "access_entity", None)
     tracked = TRACKED_FIELDS.get(entity)
     if not tracked:

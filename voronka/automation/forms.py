@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from voronka.activities.models import ActivityType
-from voronka.core.forms import StyledFormMixin
+from voronka.ui.forms import StyledFormMixin
 
 from .models import DateRule, field_choices
 

@@ -18,7 +18,7 @@ from voronka.accounts.models import Entity
 from voronka.activities.models import Activity, ActivityKind, ActivityType
 from voronka.activities.selectors import activities_visible_to
 from voronka.activities.services import activity_update
-from voronka.core.services import ConflictError
+from voronka.core.errors import ConflictError
 
 from . import ics, selectors, services
 from .models import CalendarFeed

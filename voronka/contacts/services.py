@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.audit.models import Verb
+from voronka.audit.records import FieldChange, create_record, update_record
 from voronka.audit.services import record_event
 from voronka.core import search
+from voronka.core.errors import DuplicatesFound
 from voronka.core.search import TokenKind
-from voronka.core.services import DuplicatesFound, FieldChange, create_record, update_record
 
 from .models import Company, Contact
 

@@ -12,7 +12,6 @@ urlpatterns = [
     path("companies/<int:pk>/", views.company_detail, name="company-detail"),
     path("companies/<int:pk>/edit/", views.company_edit, name="company-edit"),
     path("companies/<int:pk>/delete/", views.company_delete, name="company-delete"),
-    path("handover/", views.handover_view, name="handover"),
     path("contacts/", views.contact_list, name="contact-list"),
     path("contacts/new/", views.contact_create, name="contact-create"),
     path("contacts/export/", views.contact_export, name="contact-export"),

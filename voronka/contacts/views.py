@@ -1,6 +1,4 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,14 +10,14 @@ from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.audit.services import record_view
 from voronka.audit.timeline import record_context
-from voronka.core import crud
-from voronka.core.export import ExportColumn, export_csv
-from voronka.core.listing import Column
+from voronka.ui import crud
+from voronka.ui.bulk import bulk_context
+from voronka.ui.export import ExportColumn, export_csv
+from voronka.ui.listing import Column
 
 from . import selectors, services
 from .filters import CompanyFilter, ContactFilter
-from .forms import CompanyForm, ContactForm, HandoverForm
-from .handover import handover, handover_preview
+from .forms import CompanyForm, ContactForm
 from .models import Company, Contact
 
 COMPANY_COLUMNS = [
@@ -52,7 +50,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
         filterset_class=CompanyFilter,
         columns=COMPANY_COLUMNS,
         default_sort="name",
-        bulk_entity=Entity.COMPANY,
+        bulk=bulk_context(request.user, Entity.COMPANY),
     )
 
 
@@ -194,7 +192,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         filterset_class=ContactFilter,
         columns=CONTACT_COLUMNS,
         default_sort="name",
-        bulk_entity=Entity.CONTACT,
+        bulk=bulk_context(request.user, Entity.CONTACT),
     )
 
 
@@ -281,44 +279,4 @@ def contact_autocomplete(request: HttpRequest) -> HttpResponse:
         Contact.objects.select_related("company"),
         order_by=("last_name", "first_name", "pk"),
         label=lambda c: f"{c.full_name} ({c.company.name})" if c.company else c.full_name,
-    )
-
-
-def _may_hand_over(user) -> bool:
-    """Heads of sales and administrators: whoever may change someone else's records."""
-    scope = access.scope(user, Entity.COMPANY, access.Action.CHANGE)
-    return scope not in (access.Scope.OWN, access.Scope.NONE)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def handover_view(request: HttpRequest) -> HttpResponse:
-    """Hand a manager's clients (or chosen companies) over to a colleague."""
-    if not _may_hand_over(request.user):
-        raise PermissionDenied(_("Only a head of sales or an administrator hands clients over."))
-    form = HandoverForm(request.POST or request.GET or None, user=request.user)
-    preview = summary = None
-    if form.is_bound and form.is_valid():
-        from_user, to_user = form.cleaned_data["from_user"], form.cleaned_data["to_user"]
-        if request.method == "POST" and request.POST.get("confirm") == "1":
-            try:
-                summary = handover(actor=request.user, from_user=from_user, to_user=to_user)
-            except ValidationError as error:
-                crud.add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("%(from)s's clients are handed over to %(to)s: %(what)s.")
-                    % {
-                        "from": from_user.display_name,
-                        "to": to_user.display_name,
-                        "what": summary.sentence(),
-                    },
-                )
-        else:
-            preview = handover_preview(owner=from_user)
-    return render(
-        request,
-        "contacts/handover.html",
-        {"form": form, "preview": preview, "summary": summary},
     )

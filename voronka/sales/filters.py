@@ -2,15 +2,15 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts.models import Entity
-from voronka.core.filters import (
+from voronka.core.money import currency_choices
+from voronka.ui.filters import (
     DayFromFilter,
     DayToFilter,
     OwnerFilter,
     RecordFilterSet,
     TeamFilter,
 )
-from voronka.core.forms import DateInput
-from voronka.core.money import currency_choices
+from voronka.ui.forms import DateInput
 
 from .models import Deal, DealType, Direction, LeadSource, Pipeline, Stage, StageKind
 

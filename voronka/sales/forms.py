@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.contacts.models import Company, Contact
-from voronka.core.forms import AutocompleteSelect, DateInput, RecordForm, StyledFormMixin
+from voronka.ui.forms import AutocompleteSelect, DateInput, RecordForm, StyledFormMixin
 
 from . import selectors
 from .models import (

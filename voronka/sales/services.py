@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.audit.models import Verb
+from voronka.audit.records import FieldChange, create_record, update_record
 from voronka.audit.services import record_deal_events, record_event
 from voronka.contacts.models import Company, Contact
-from voronka.core.services import FieldChange, create_record, update_record
 
 from . import rules
 from .models import (

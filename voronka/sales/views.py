@@ -15,12 +15,14 @@ from voronka.accounts.models import Entity
 from voronka.audit.services import record_view
 from voronka.audit.timeline import record_context
 from voronka.contacts.models import Company, Contact
-from voronka.core import crud, money
-from voronka.core.export import ExportColumn, export_csv
-from voronka.core.forms import style_widgets
-from voronka.core.listing import Column
+from voronka.core import money
+from voronka.core.errors import ConflictError
 from voronka.core.money import format_money
-from voronka.core.services import ConflictError
+from voronka.ui import crud
+from voronka.ui.bulk import bulk_context
+from voronka.ui.export import ExportColumn, export_csv
+from voronka.ui.forms import style_widgets
+from voronka.ui.listing import Column
 
 from . import board, selectors, services
 from .filters import DealFilter
@@ -58,7 +60,14 @@ def deal_list(request: HttpRequest) -> HttpResponse:
         filterset_class=DealFilter,
         columns=DEAL_COLUMNS,
         default_sort="-created",
-        bulk_entity=Entity.DEAL,
+        bulk=bulk_context(
+            request.user,
+            Entity.DEAL,
+            stages=Stage.objects.filter(pipeline__is_active=True)
+            .select_related("pipeline")
+            .order_by("pipeline__order", "pipeline_id", "order"),
+            lost_reasons=LostReason.objects.filter(is_active=True),
+        ),
         prepare_rows=selectors.attach_base_amounts,
         context={"base_currency": money.base_currency()},
     )
@@ -323,7 +332,7 @@ def pipeline_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("sales:pipeline-list")
     return render(
         request,
-        "core/confirm_delete.html",
+        "ui/confirm_delete.html",
         {"object": pipeline, "cancel_url": reverse("sales:pipeline-list")},
     )
 

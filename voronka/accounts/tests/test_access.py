@@ -8,15 +8,15 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from voronka.accounts import access
-from voronka.accounts.models import ApiToken, Role, RolePermission
-from voronka.core.tests.factories import (
+from tests.factories import (
     ActivityFactory,
     CompanyFactory,
     ContactFactory,
     DealFactory,
     UserFactory,
 )
+from voronka.accounts import access
+from voronka.accounts.models import ApiToken, Role, RolePermission
 
 ENTITIES = {
     # factory, detail/edit/delete url names, API basename, a searchable word, edit form data
@@ -145,7 +145,7 @@ def test_outsider_gets_404_and_never_the_data(entity, outsider):
     assert shown not in client.get(urls["list"]).content.decode()
     api_list = client.get(urls["api_list"], {"search": entity["word"]}).json()
     assert api_list["count"] == 0
-    found = client.get(reverse("core:search"), {"q": entity["word"]})
+    found = client.get(reverse("web:search"), {"q": entity["word"]})
     assert shown not in found.content.decode()
 
 

@@ -5,22 +5,22 @@ from django.core import mail
 from django.urls import reverse
 
 from conftest import client_for
-from voronka.core.tests.factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_sign_in_and_out(client):
     UserFactory(username="aliya", password="aliya-pass-123")
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("web:home"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
     response = client.post(
         reverse("accounts:login"), {"username": "aliya", "password": "aliya-pass-123"}
     )
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("web:home")).status_code == 200
     client.post(reverse("accounts:logout"))
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("web:home")).status_code == 302
 
 
 def test_a_wrong_password_says_so_in_russian(client):

@@ -5,14 +5,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
-from voronka.activities.models import Activity, ActivityKind
-from voronka.activities.services import activity_create, activity_set_done
-from voronka.core.tests.factories import (
+from tests.factories import (
     ActivityFactory,
     CompanyFactory,
     ContactFactory,
     DealFactory,
 )
+from voronka.activities.models import Activity, ActivityKind
+from voronka.activities.services import activity_create, activity_set_done
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_home_shows_my_calls_meetings_and_tasks(owner):
         due_at=timezone.now() - datetime.timedelta(days=1),
     )
     DealFactory(owner=owner, name="Большая сделка")
-    body = client_for(owner).get(reverse("core:home")).content.decode()
+    body = client_for(owner).get(reverse("web:home")).content.decode()
     for text in ("Звонок Иванову", "Встреча в офисе", "Выставить счёт", "Большая сделка"):
         assert text in body
     assert "Звонок послезавтра" not in body  # the home page is about today

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
+from tests.factories import ActivityFactory, CompanyFactory, DealFactory
 from voronka.activities.models import Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
 from voronka.activities.selectors import postponements
 from voronka.activities.services import activity_complete, activity_create, activity_update
-from voronka.core.tests.factories import ActivityFactory, CompanyFactory, DealFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
+from tests.factories import ActivityFactory
 from voronka.activities.models import ActivityKind, ActivityType, Outcome, OutcomeKind
-from voronka.core.tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db
 

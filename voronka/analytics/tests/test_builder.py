@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import client_for
+from tests.factories import CompanyFactory, DealFactory, stage
 from voronka.analytics import builder
 from voronka.analytics.models import SavedReport
-from voronka.core.tests.factories import CompanyFactory, DealFactory, stage
 
 pytestmark = pytest.mark.django_db
 

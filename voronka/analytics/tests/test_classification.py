@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
+from tests.factories import CompanyFactory, DealFactory, stage
 from voronka.analytics import classification
 from voronka.analytics.models import (
     ClassificationChange,
@@ -16,7 +17,6 @@ from voronka.analytics.models import (
 )
 from voronka.contacts.models import Company
 from voronka.core.models import ExchangeRate
-from voronka.core.tests.factories import CompanyFactory, DealFactory, stage
 from voronka.sales.models import StageKind
 
 D = Decimal

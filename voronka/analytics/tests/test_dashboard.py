@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
+from tests.factories import DealFactory, stage
 from voronka.analytics.forms import period_dates
 from voronka.core.models import ExchangeRate
-from voronka.core.tests.factories import DealFactory, stage
 from voronka.sales.models import Deal, LostReason, StageKind
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
+from tests.factories import DealFactory, stage
 from voronka.analytics.models import SalesPlan
-from voronka.core.tests.factories import DealFactory, stage
 from voronka.sales.models import Direction, StageKind
 
 pytestmark = pytest.mark.django_db

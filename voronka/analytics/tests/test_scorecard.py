@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
+from tests.factories import ActivityFactory, CompanyFactory, DealFactory, stage
 from voronka.activities.models import Activity, ActivityKind, Outcome, OutcomeKind
 from voronka.analytics import activity_months, completeness
 from voronka.analytics.models import ClassificationChange, ClassificationSettings, SalesPlan
 from voronka.contacts.models import Company
-from voronka.core.tests.factories import ActivityFactory, CompanyFactory, DealFactory, stage
 from voronka.sales.models import StageKind
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +150,7 @@ def test_the_export_has_a_line_per_row(data, owner, head):
 def test_the_scorecard_runs_a_fixed_number_of_queries(
     managers, head, team, django_assert_num_queries
 ):
-    from voronka.core.tests.factories import UserFactory
+    from tests.factories import UserFactory
 
     for n in range(managers):
         user = UserFactory(team=team)

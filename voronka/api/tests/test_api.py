@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
+from tests.factories import CompanyFactory, ContactFactory, DealFactory, stage
 from voronka.accounts.models import ApiToken
-from voronka.core.tests.factories import CompanyFactory, ContactFactory, DealFactory, stage
 from voronka.sales.models import Deal
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from conftest import client_for
+from tests.factories import CompanyFactory, DealFactory, UserFactory
 from voronka.audit.models import RecentView, StreamEvent
 from voronka.audit.selectors import StreamScope, history, stream
 from voronka.audit.templatetags.audit import ago
 from voronka.contacts.services import company_update
-from voronka.core.tests.factories import CompanyFactory, DealFactory, UserFactory
 from voronka.sales.services import deal_create
 
 pytestmark = pytest.mark.django_db
@@ -77,13 +77,13 @@ def test_recently_viewed_lists_the_last_ten_opened_records(owner):
         client.get(deal.get_absolute_url())
     client.get(deals[0].get_absolute_url())  # opened again: first, not twice
     assert RecentView.objects.filter(user=owner).count() == 12
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("web:home")).content.decode()
     menu = body[body.index('data-testid="recent-views"') :]
     menu = menu[: menu.index("</ul>")]
     assert menu.count("dropdown-item") == 10
     assert menu.index("Сделка 0") < menu.index("Сделка 11")
     assert "Сделка 1<" not in menu
-    redirect = client.get(reverse("core:record", args=["deal", deals[0].pk]))
+    redirect = client.get(reverse("web:record", args=["deal", deals[0].pk]))
     assert redirect["Location"] == deals[0].get_absolute_url()
 
 

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
+from tests.factories import ContactFactory, DealFactory
 from voronka.activities.models import Activity, ActivityType
 from voronka.automation.models import DateRule, DateRuleHit, field_choices
 from voronka.automation.services import month_day_filter, next_anniversary, run_date_rules
 from voronka.automation.tasks import run_date_rules_daily
 from voronka.contacts.models import Contact
-from voronka.core.tests.factories import ContactFactory, DealFactory
 
 pytestmark = pytest.mark.django_db
 

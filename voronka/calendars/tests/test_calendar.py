@@ -9,17 +9,17 @@ from django.utils import timezone, translation
 from icalendar import Calendar
 
 from conftest import client_for
-from voronka.activities.models import Activity, ActivityKind
-from voronka.calendars import ics, selectors, services
-from voronka.calendars.models import CalendarFeed
-from voronka.core.services import ConflictError
-from voronka.core.tests.factories import (
+from tests.factories import (
     ActivityFactory,
     CompanyFactory,
     DealFactory,
     TeamFactory,
     UserFactory,
 )
+from voronka.activities.models import Activity, ActivityKind
+from voronka.calendars import ics, selectors, services
+from voronka.calendars.models import CalendarFeed
+from voronka.core.errors import ConflictError
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,10 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
+from tests.factories import CompanyFactory, ContactFactory, DealFactory
 from voronka.contacts.models import Company, CompanySearchToken
 from voronka.contacts.services import company_create, company_update
-from voronka.core.services import ConflictError, DuplicatesFound
-from voronka.core.tests.factories import CompanyFactory, ContactFactory, DealFactory
+from voronka.core.errors import ConflictError, DuplicatesFound
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
+from tests.factories import CompanyFactory, ContactFactory
 from voronka.contacts.models import Contact
-from voronka.core.tests.factories import CompanyFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 

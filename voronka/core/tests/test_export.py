@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from voronka.core.tests.factories import (
+from tests.factories import (
     ActivityFactory,
     CompanyFactory,
     ContactFactory,

@@ -289,7 +289,7 @@ def test_serve_says_clearly_when_the_consumer_dies():
     from django.core.management.base import OutputWrapper
     from django.core.management.color import no_style
 
-    from voronka.core.management.commands.serve import JobConsumer
+    from voronka.web.management.commands.serve import JobConsumer
 
     class Dying(JobConsumer):
         def command(self):
@@ -308,7 +308,7 @@ def test_stopping_serve_stops_a_running_consumer_without_a_message():
     from django.core.management.base import OutputWrapper
     from django.core.management.color import no_style
 
-    from voronka.core.management.commands.serve import JobConsumer
+    from voronka.web.management.commands.serve import JobConsumer
 
     class Sleeping(JobConsumer):
         def command(self):

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from voronka.core.listing import order_for
-from voronka.core.tests.factories import CompanyFactory
+from tests.factories import CompanyFactory
+from voronka.ui.listing import order_for
 
 
 def test_a_reversed_sort_reverses_every_field():

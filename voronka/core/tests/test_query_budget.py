@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from voronka.core.tests.factories import (
+from tests.factories import (
     ActivityFactory,
     CompanyFactory,
     ContactFactory,
@@ -41,7 +41,7 @@ BUDGETS = [
     ("sales:deal-list", {}, 20),  # + the bell, + the direction filter's choices
     ("sales:deal-list", {"status": "open", "sort": "amount"}, 20),  # + bell, directions
     ("activities:activity-list", {}, 11),  # + the bell
-    ("core:search", {"q": "иванов"}, 12),  # + the bell
+    ("web:search", {"q": "иванов"}, 12),  # + the bell
     ("api:company-list", {}, 7),
     ("api:contact-list", {"search": "иванов"}, 7),
     ("api:deal-list", {}, 9),

@@ -419,27 +419,27 @@ def test_the_command_fails_with_the_feeds_problem(good_rates):
 
 def test_a_manager_sees_the_rates_but_changes_nothing(owner, good_rates):
     browser = browser_for(owner)
-    page = browser.get(reverse("core:rates"))
+    page = browser.get(reverse("web:rates"))
     assert page.status_code == 200
     html = page.content.decode()
     assert "470.05" in html
     assert 'name="source"' not in html and 'name="rate"' not in html
     data = {"currency": "USD", "date": "2026-11-23", "rate": "1"}
-    assert browser.post(reverse("core:rates"), data).status_code == 403
-    assert browser.post(reverse("core:rates-load"), {"source": "cbr"}).status_code == 403
+    assert browser.post(reverse("web:rates"), data).status_code == 403
+    assert browser.post(reverse("web:rates-load"), {"source": "cbr"}).status_code == 403
     assert snapshot() == good_rates
 
 
 def test_the_history_filters_by_currency_and_pages(owner, good_rates, settings):
     settings.VORONKA = {**settings.VORONKA, "PAGE_SIZE": 2}
     browser = browser_for(owner)
-    second = browser.get(reverse("core:rates"), {"page": 2}).context["page_obj"]
+    second = browser.get(reverse("web:rates"), {"page": 2}).context["page_obj"]
     assert [r.currency for r in second] == ["KRW", "RUB"]  # CNY EUR | KRW RUB | USD
     assert second.paginator.num_pages == 3
-    page = browser.get(reverse("core:rates"), {"currency": "krw"})
+    page = browser.get(reverse("web:rates"), {"currency": "krw"})
     rows = list(page.context["page_obj"])
     assert [r.currency for r in rows] == ["KRW"]
-    partial = browser.get(reverse("core:rates"), {"currency": "EUR"}, HTTP_HX_REQUEST="true")
+    partial = browser.get(reverse("web:rates"), {"currency": "EUR"}, HTTP_HX_REQUEST="true")
     assert b"<html" not in partial.content and b"EUR" in partial.content
 
 
@@ -448,7 +448,7 @@ def test_an_administrator_enters_a_rate_by_hand(admin_user):
     assert admin_user.language == "ru"
     browser = client_for(admin_user)
     response = browser.post(
-        reverse("core:rates"), {"currency": "USD", "date": "2026-11-23", "rate": "470,5"}
+        reverse("web:rates"), {"currency": "USD", "date": "2026-11-23", "rate": "470,5"}
     )
     assert response.status_code == 302
     assert stored()["USD"] == (NBK_DAY, d("470.5"), RateSource.MANUAL)
@@ -458,7 +458,7 @@ def test_an_administrator_enters_a_rate_by_hand(admin_user):
 def test_a_wrong_manual_rate_is_shown_on_the_form_with_what_was_typed(admin_user):
     browser = browser_for(admin_user)
     response = browser.post(
-        reverse("core:rates"), {"currency": "EUR", "date": "2026-11-23", "rate": "-5"}
+        reverse("web:rates"), {"currency": "EUR", "date": "2026-11-23", "rate": "-5"}
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -472,7 +472,7 @@ def test_an_administrator_loads_a_feed_with_the_button(admin_user):
     browser = browser_for(admin_user)
     with answering(sample("nbk_rates.xml")):
         response = browser.post(
-            reverse("core:rates-load"), {"source": "nbk", "date": "2026-11-23"}, follow=True
+            reverse("web:rates-load"), {"source": "nbk", "date": "2026-11-23"}, follow=True
         )
     text = [str(m) for m in response.context["messages"]]
     assert any("5" in t and "National Bank of Kazakhstan" in t for t in text), text
@@ -484,7 +484,7 @@ def test_a_failed_load_is_a_message_not_an_error_page(admin_user, good_rates):
     browser = browser_for(admin_user)
     with failing(urllib.error.URLError("timed out")):
         response = browser.post(
-            reverse("core:rates-load"), {"source": "cbr", "date": "2026-11-24"}, follow=True
+            reverse("web:rates-load"), {"source": "cbr", "date": "2026-11-24"}, follow=True
         )
     assert response.status_code == 200
     text = [str(m) for m in response.context["messages"]]
@@ -568,7 +568,7 @@ def _render_block(user, rates) -> str:
     request = RequestFactory().get("/")
     request.user = user
     with translation.override("en"):
-        return render_to_string("core/_rates_block.html", {"rates": rates}, request=request)
+        return render_to_string("web/_rates_block.html", {"rates": rates}, request=request)
 
 
 def test_the_home_block_shows_the_rates_in_two_columns(owner, good_rates):
@@ -577,14 +577,14 @@ def test_the_home_block_shows_the_rates_in_two_columns(owner, good_rates):
     assert "1.00 USD" in html and "470.05" in html
     assert "100.00 KRW" in html and "32.25" in html
     assert "row-cols-2" in html
-    assert reverse("core:rates") in html
+    assert reverse("web:rates") in html
 
 
 def test_the_home_block_says_when_there_are_no_rates(owner, admin_user):
     html = _render_block(owner, [])
     assert "No exchange rates yet." in html
-    assert reverse("core:rates") not in html
-    assert reverse("core:rates") in _render_block(admin_user, [])
+    assert reverse("web:rates") not in html
+    assert reverse("web:rates") in _render_block(admin_user, [])
 
 
 def test_the_block_nominal_follows_the_seed(admin_user):

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from tests.factories import DealFactory, stage
 from voronka.core.models import ExchangeRate
 from voronka.core.money import rates_for
-from voronka.core.tests.factories import DealFactory, stage
 from voronka.sales.selectors import attach_base_amounts
 
 pytestmark = pytest.mark.django_db

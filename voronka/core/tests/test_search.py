@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
+from tests.factories import CompanyFactory, ContactFactory, DealFactory
 from voronka.contacts.models import Company, Contact
 from voronka.core import text
 from voronka.core.search import TokenKind, apply_search, search_terms, tokens_for
-from voronka.core.tests.factories import CompanyFactory, ContactFactory, DealFactory
 
 
 def test_fold_makes_cyrillic_lower_case_and_yo_plain():
@@ -112,7 +112,7 @@ def test_global_search_page_shows_companies_contacts_and_deals(owner):
     CompanyFactory(owner=owner, name="Иванов и партнёры")
     ContactFactory(owner=owner, last_name="Иванов", first_name="Сергей")
     DealFactory(owner=owner, name="Тур для Иванова")
-    response = client_for(owner).get(reverse("core:search"), {"q": "иванов"})
+    response = client_for(owner).get(reverse("web:search"), {"q": "иванов"})
     body = response.content.decode()
     assert response.status_code == 200
     assert "Иванов и партнёры" in body
@@ -137,7 +137,7 @@ def test_list_search_param_filters_the_list(owner):
 def test_a_one_letter_query_finds_nothing_and_says_why(owner):
     CompanyFactory(owner=owner, name="Ромашка")
     assert list(apply_search(Company.objects.all(), "р")) == []
-    body = client_for(owner).get(reverse("core:search"), {"q": "р"}).content.decode()
+    body = client_for(owner).get(reverse("web:search"), {"q": "р"}).content.decode()
     assert 'data-testid="search-too-short"' in body
     # A short word beside a longer one is left out, the longer one still counts.
     assert apply_search(Company.objects.all(), "ромашка и").count() == 1
@@ -153,8 +153,8 @@ def test_mail_domains_are_one_token_not_words(owner):
 
 @pytest.mark.django_db
 def test_the_is_lookup_compares_a_flag_with_equals(owner):
+    from tests.factories import ActivityFactory
     from voronka.activities.models import Activity
-    from voronka.core.tests.factories import ActivityFactory
 
     open_call = ActivityFactory(owner=owner)
     ActivityFactory(owner=owner, done=True)

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from conftest import client_for
+from tests.factories import ActivityFactory, UserFactory
 from voronka.accounts.models import Entity
 from voronka.activities.models import Activity
-from voronka.core.tests.factories import ActivityFactory, UserFactory
 from voronka.notifications import services, tasks
 from voronka.notifications.context_processors import unread
 from voronka.notifications.models import Kind, Notification, NotificationPreference

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
+from tests.factories import ActivityFactory, DealFactory, stage
 from voronka.core.models import ExchangeRate
-from voronka.core.tests.factories import ActivityFactory, DealFactory, stage
 from voronka.sales import board
 from voronka.sales.models import Deal
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import client_for
-from voronka.core.tests.factories import CompanyFactory, ContactFactory, DealFactory, stage
+from tests.factories import CompanyFactory, ContactFactory, DealFactory, stage
 from voronka.sales.models import Deal, Pipeline, Stage, StageKind
 from voronka.sales.services import deal_create, deal_update, pipeline_save
 

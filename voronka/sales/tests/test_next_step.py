@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from voronka.core.tests.factories import ActivityFactory, DealFactory, stage
+from tests.factories import ActivityFactory, DealFactory, stage
 from voronka.sales.models import StageKind
 from voronka.sales.selectors import deals_visible_to, without_next_step
 
@@ -40,7 +40,7 @@ def test_the_list_filters_and_the_home_page_counts_them(owner, teammate):
     content = listed.content.decode()
     assert "Без шага 1" in content and "Без шага 2" in content and "С шагом" not in content
 
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("web:home")).content.decode()
     section = home.partition('data-testid="no-next-step"')[2].partition("</ul>")[0]
     assert ">2</span>" in section
     assert "Без шага 1" in section and "Чужая без шага" not in section
@@ -48,17 +48,17 @@ def test_the_list_filters_and_the_home_page_counts_them(owner, teammate):
 
 def test_a_head_of_sales_switches_the_home_page_to_the_team(owner, head):
     DealFactory(owner=owner, name="Сделка менеджера")
-    mine = client_for(head).get(reverse("core:home")).content.decode()
-    team = client_for(head).get(reverse("core:home"), {"who": "team"}).content.decode()
+    mine = client_for(head).get(reverse("web:home")).content.decode()
+    team = client_for(head).get(reverse("web:home"), {"who": "team"}).content.decode()
     assert "Сделка менеджера" not in mine.partition('data-testid="no-next-step"')[2]
     assert "Сделка менеджера" in team.partition('data-testid="no-next-step"')[2]
     # A manager sees no switch and ?who=team changes nothing for them.
-    manager = client_for(owner).get(reverse("core:home"), {"who": "team"}).content.decode()
+    manager = client_for(owner).get(reverse("web:home"), {"who": "team"}).content.decode()
     assert 'data-testid="home-whose"' not in manager
 
 
 def test_the_company_list_finds_customers_without_a_next_step(owner):
-    from voronka.core.tests.factories import CompanyFactory
+    from tests.factories import CompanyFactory
 
     CompanyFactory(owner=owner, name="Клиент без шага", is_customer=True)
     planned = CompanyFactory(owner=owner, name="Клиент с планом", is_customer=True)
@@ -81,7 +81,7 @@ def test_the_home_page_lists_my_unread_notifications(owner, teammate):
     notify(user=owner, kind="system", title="Проверьте договор с «Ромашкой»", url="/companies/")
     notify(user=teammate, kind="system", title="Чужое уведомление")
 
-    home = client_for(owner).get(reverse("core:home")).content.decode()
+    home = client_for(owner).get(reverse("web:home")).content.decode()
 
     section = home.partition('data-testid="home-notifications"')[2]
     assert "Проверьте договор с «Ромашкой»" in section and "Чужое уведомление" not in home

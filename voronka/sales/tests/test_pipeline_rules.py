@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from conftest import client_for
+from tests.factories import CompanyFactory, ContactFactory, DealFactory, stage
 from voronka.audit.models import StreamEvent, Verb
 from voronka.audit.selectors import history
 from voronka.audit.templatetags.audit import event_sentence
-from voronka.core.tests.factories import CompanyFactory, ContactFactory, DealFactory, stage
 from voronka.sales.models import LostReason, StageChange, StageChecklistItem
 from voronka.sales.services import deal_create, deal_move_stage, deal_set_tick, deal_update
 
@@ -94,7 +94,7 @@ def test_the_stream_tells_who_closed_which_deal_with_whom_for_how_much(owner, st
     assert "2010/11/2/Лондон" in text
     assert "с <a href=" in text and "St. Christopher&#x27;s Inn-Village" in text
     assert "на сумму 3\xa0000,00\xa0$" in text
-    body = client_for(owner).get(reverse("core:home")).content.decode()
+    body = client_for(owner).get(reverse("web:home")).content.decode()
     assert "закрыл(а) с успехом сделку" in body
 
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HandoverConfig(AppConfig):
+    name = "voronka.handover"
+    label = "handover"
+    verbose_name = _("Handover of clients")

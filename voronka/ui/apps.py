@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class UiConfig(AppConfig):
+    name = "voronka.ui"
+    label = "ui"
+    verbose_name = _("Page kit")
