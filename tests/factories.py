@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from voronka.accounts.models import Role, Team, User
+from voronka.activities import next_steps
 from voronka.activities.models import Activity, ActivityKind
 from voronka.contacts.models import Company, Contact
 from voronka.core.search import reindex
@@ -102,3 +103,9 @@ class ActivityFactory(IndexedFactory):
     subject = factory.Sequence(lambda n: f"Звонок {n}")
     due_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
     owner = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def next_step(obj, create, extracted, **kwargs):
+        # Like the services: the deal's and the company's next planned activity follow.
+        if create:
+            next_steps.refresh(deals=[obj.deal_id], companies=[obj.company_id])

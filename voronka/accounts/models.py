@@ -1,5 +1,6 @@
 """Users, teams and roles: who works in the CRM and what each of them may see and change."""
 
+import datetime
 import hashlib
 import secrets
 import zoneinfo
@@ -152,6 +153,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def zone(self) -> datetime.tzinfo:
+        """The user's time zone; the server's when theirs is unknown."""
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+            return timezone.get_default_timezone()
 
     @property
     def display_name(self) -> str:

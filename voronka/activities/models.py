@@ -103,6 +103,10 @@ REMIND_CHOICES = [
 ]
 
 
+# How long an activity without an end lasts on a calendar.
+DEFAULT_LENGTH = datetime.timedelta(minutes=30)
+
+
 class Activity(OwnedRecord):
     access_entity = Entity.ACTIVITY
 
@@ -224,6 +228,13 @@ class Activity(OwnedRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("activities:activity-detail", args=[self.pk])
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        """The end, or the start plus the usual length when none was given."""
+        if self.end_at:
+            return self.end_at
+        return self.due_at + DEFAULT_LENGTH if self.due_at else None
 
     @property
     def is_overdue(self) -> bool:

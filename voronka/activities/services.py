@@ -17,7 +17,10 @@ from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.audit.records import FieldChange, create_record, update_record
 
+from . import next_steps
 from .models import Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
+from .reminders import notify_assigned
+from .tasks import send_invitations_later
 
 _RELATED = ("company", "contact", "deal")
 log = logging.getLogger("voronka.activities")
@@ -29,9 +32,6 @@ def _after_commit(activity: Activity, actor: User, *, assigned: bool, invite: bo
     is down costs a log line, never the save."""
 
     def run() -> None:
-        from voronka.calendars.tasks import send_invitations_later
-        from voronka.notifications.services import notify_assigned
-
         if assigned:
             try:
                 notify_assigned(activity=activity, actor=actor)
@@ -120,6 +120,7 @@ def activity_create(
         create_record(activity)
         if participants:
             activity.participants.set(participants)
+        next_steps.refresh(deals=[activity.deal_id], companies=[activity.company_id])
         _after_commit(
             activity,
             actor,
@@ -162,6 +163,12 @@ def activity_update(
         activity, changes = update_record(
             activity, data, actor=actor, version=version, before_save=before_save
         )
+        if changes:
+            moved = {c.field: c.old for c in changes if c.field in ("deal", "company")}
+            next_steps.refresh(
+                deals=[activity.deal_id, moved.get("deal")],
+                companies=[activity.company_id, moved.get("company")],
+            )
         added = False
         if participants is not None:
             activity.participants.set(participants)
@@ -243,7 +250,9 @@ def activity_complete(
 def activity_delete(*, actor: User, activity: Activity) -> None:
     access.require(actor, access.Action.DELETE, activity)
     with transaction.atomic():
+        deal_id, company_id = activity.deal_id, activity.company_id
         activity.delete()
+        next_steps.refresh(deals=[deal_id], companies=[company_id])
 
 
 def settings_entry_save(*, actor: User, entry: ActivityType | Outcome) -> ActivityType | Outcome:

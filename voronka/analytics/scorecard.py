@@ -207,14 +207,10 @@ def manager_rows(
     )
 
     companies = access.visible(user, Company.objects.all()).filter(owner__in=list(rows))
-    # The condition of the partial index of open activities by company.
-    planned = Activity.objects.filter(company=OuterRef("pk"), done__is=False).exclude(
-        kind__is=ActivityKind.NOTE
-    )
     _fill(
         rows,
-        companies.filter(is_customer__is=True)  # the partial index's condition
-        .filter(~Exists(planned))
+        # The condition of the partial index of customers without a next step.
+        companies.filter(is_customer__is=True, next_activity_at__isnull=True)
         .values("owner")
         .annotate(n=Count("pk"))
         .values_list("owner", "n")

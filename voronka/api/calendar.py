@@ -36,7 +36,7 @@ class CalendarEventSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.DATETIME)
     def get_end(self, activity):
-        return serializers.DateTimeField().to_representation(selectors.event_end(activity))
+        return serializers.DateTimeField().to_representation(activity.ends_at)
 
     def get_has_end(self, activity) -> bool:
         return activity.end_at is not None

@@ -11,13 +11,12 @@ from django.utils import timezone
 
 from voronka.accounts import access
 from voronka.accounts.models import Action, Entity, Scope, Team, User
-from voronka.activities.models import Activity, ActivityKind
+from voronka.activities.models import DEFAULT_LENGTH, Activity, ActivityKind
 from voronka.activities.selectors import activities_visible_to
 
 # At most this many events are sent for one period (a month of a big team still fits).
 MAX_EVENTS = 2000
 # Calls, tasks and letters have no end: the calendar draws them this long.
-DEFAULT_LENGTH = datetime.timedelta(minutes=30)
 # The feed: from this long ago to this far ahead.
 FEED_PAST = datetime.timedelta(days=90)
 FEED_AHEAD = datetime.timedelta(days=365)
@@ -97,12 +96,6 @@ def events(
     elif of.user_id is not None:
         activities = activities.filter(_of_user(of.user_id))
     return list(activities.order_by("due_at", "id")[:MAX_EVENTS])
-
-
-def event_end(activity: Activity) -> datetime.datetime:
-    if activity.end_at:
-        return activity.end_at
-    return activity.due_at + DEFAULT_LENGTH
 
 
 def feed_activities(*, user: User, now: datetime.datetime | None = None) -> list[Activity]:

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity
+from voronka.activities import ics
 from voronka.activities.models import Activity, ActivityKind, ActivityType
 from voronka.activities.selectors import activities_visible_to
 from voronka.activities.services import activity_update
 from voronka.core.errors import ConflictError
 
-from . import ics, selectors, services
+from . import selectors, services
 from .models import CalendarFeed
 
 
@@ -39,7 +40,7 @@ def event_json(activity: Activity, *, user) -> dict:
         "id": str(activity.pk),
         "title": activity.subject,
         "start": activity.due_at.astimezone(zone).replace(tzinfo=None).isoformat(),
-        "end": selectors.event_end(activity).astimezone(zone).replace(tzinfo=None).isoformat(),
+        "end": activity.ends_at.astimezone(zone).replace(tzinfo=None).isoformat(),
         "url": activity.get_absolute_url(),
         "backgroundColor": color,
         "borderColor": "#b42318" if "is-overdue" in classes else color,

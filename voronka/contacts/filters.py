@@ -58,17 +58,11 @@ class CompanyFilter(RecordFilterSet):
         ]
 
     def filter_no_next_step(self, queryset, name, value):
-        """Customers with nothing planned with them: no call, meeting or task not yet done."""
+        """Customers with nothing planned with them: no call, meeting or task not yet done
+        (`next_activity_at`, kept by the activities' services)."""
         if not value:
             return queryset
-        from django.db.models import Exists, OuterRef
-
-        from voronka.activities.models import Activity, ActivityKind
-
-        planned = Activity.objects.filter(company=OuterRef("pk"), done__is=False).exclude(
-            kind=ActivityKind.NOTE
-        )
-        return queryset.filter(is_customer=True).filter(~Exists(planned))
+        return queryset.filter(is_customer__is=True, next_activity_at__isnull=True)
 
     def filter_kind(self, queryset, name, value):
         if value in CompanyKind.values:

@@ -105,6 +105,11 @@ class Company(PhonesAndEmailsMixin, OwnedRecord):
         editable=False,
     )
     classified_on = models.DateField(_("classified on"), null=True, blank=True, editable=False)
+    # When the nearest planned activity with this company is due, kept by the activities'
+    # services: empty means "without a next step".
+    next_activity_at = models.DateTimeField(
+        _("next planned activity"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("company")
@@ -134,6 +139,12 @@ class Company(PhonesAndEmailsMixin, OwnedRecord):
                 fields=["owner"],
                 condition=models.Q(is_customer__is=True),
                 name="company_customer_owner_idx",
+            ),
+            # Customers with nothing planned, per manager: the scorecard and the list filter.
+            models.Index(
+                fields=["owner"],
+                condition=models.Q(is_customer__is=True, next_activity_at__isnull=True),
+                name="company_no_next_activity_idx",
             ),
         ]
 

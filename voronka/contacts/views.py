@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.audit.services import record_view
-from voronka.audit.timeline import record_context
 from voronka.ui import crud
 from voronka.ui.bulk import bulk_context
 from voronka.ui.export import ExportColumn, export_csv
@@ -123,10 +122,9 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contacts/company_detail.html",
         {
             "object": company,
-            **record_context(user=request.user, entity=Entity.COMPANY, record=company),
             "can_change": access.can_change(request.user, company),
             "can_delete": access.can_delete(request.user, company),
-            **selectors.company_related(user=request.user, company=company),
+            **selectors.company_contacts(user=request.user, company=company),
         },
     )
 
@@ -208,12 +206,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contacts/contact_detail.html",
         {
             "object": contact,
-            **record_context(user=request.user, entity=Entity.CONTACT, record=contact),
             "can_change": access.can_change(request.user, contact),
             "can_delete": access.can_delete(request.user, contact),
             "company_visible": contact.company is not None
             and access.can_view(request.user, contact.company),
-            **selectors.contact_related(user=request.user, contact=contact),
         },
     )
 

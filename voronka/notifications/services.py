@@ -1,35 +1,24 @@
 """Writing notifications: one to a user (with an e-mail copy if they wish), marking them read,
-telling a user a task was passed to them, and the reminders of activities that fall due."""
+the user's e-mail preferences. What a notification says is its writer's business (the
+activities' reminders and assignments are in `activities.reminders`)."""
 
 from __future__ import annotations
 
-import datetime
 import logging
-import zoneinfo
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from voronka.accounts.models import Entity, User
-from voronka.activities.models import Activity
+from voronka.accounts.models import User
 
-from .models import Kind, Notification, NotificationPreference
+from .models import Notification, NotificationPreference
 from .selectors import preferences_for
 
 logger = logging.getLogger(__name__)
-
-
-def _user_zone(user: User) -> datetime.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(user.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        return timezone.get_default_timezone()
 
 
 def _absolute(url: str) -> str:
@@ -111,103 +100,3 @@ def preferences_update(*, user: User, data: dict) -> NotificationPreference:
         user=user, defaults={f: bool(data[f]) for f in fields if f in data}
     )
     return preference
-
-
-def _when(moment: datetime.datetime, user: User, now: datetime.datetime) -> dict[str, str]:
-    """The time (and the date unless it is today) in the user's time zone and language."""
-    zone = _user_zone(user)
-    local = timezone.localtime(moment, zone)
-    today = timezone.localtime(now, zone).date()
-    return {
-        "time": date_format(local, "TIME_FORMAT"),
-        "date": "" if local.date() == today else date_format(local.date(), "SHORT_DATE_FORMAT"),
-    }
-
-
-def notify_assigned(*, activity: Activity, actor: User) -> Notification | None:
-    """Tell an activity's owner that someone else gave it to them (a head of sales assigned a
-    task, a colleague passed on a client's request). Nothing when they made it themselves."""
-    owner = activity.owner
-    if owner is None or actor is None or owner.pk == actor.pk or not owner.is_active:
-        return None
-    with translation.override(owner.language or settings.LANGUAGE_CODE):
-        title = _("%(actor)s gave you: %(subject)s") % {
-            "actor": actor.display_name,
-            "subject": activity.subject,
-        }
-        body = ""
-        if activity.due_at:
-            when = _when(activity.due_at, owner, timezone.now())
-            if when["date"]:
-                body = _("Due %(date)s at %(time)s.") % when
-            else:
-                body = _("Due today at %(time)s.") % when
-    return notify(
-        user=owner,
-        kind=Kind.ASSIGNED,
-        title=title,
-        body=body,
-        url=activity.get_absolute_url(),
-        actor=actor,
-        entity=Entity.ACTIVITY,
-        object_id=activity.pk,
-    )
-
-
-def _reminder_title(activity: Activity, user: User, now: datetime.datetime) -> str:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        when = _when(activity.due_at, user, now)
-        if when["date"]:
-            return _("Reminder: %(subject)s on %(date)s at %(time)s") % {
-                "subject": activity.subject,
-                **when,
-            }
-        return _("Reminder: %(subject)s at %(time)s") % {"subject": activity.subject, **when}
-
-
-def _due_activity_ids(now: datetime.datetime) -> list[int]:
-    """The activities whose reminder is due and not sent, oldest reminder first."""
-    return list(
-        Activity.objects.filter(done=False, remind_at__lte=now, reminded_at__isnull=True)
-        .order_by("remind_at", "id")
-        .values_list("pk", flat=True)
-    )
-
-
-def send_due_reminders(*, now: datetime.datetime | None = None) -> int:
-    """Remind the owner and the participants of every activity not done whose reminder is due
-    (remind_at ≤ now) and not sent yet. Returns the number of notifications sent.
-
-    Safe to run in several workers at once: each activity is claimed by an
-    UPDATE … WHERE reminded_at IS NULL, and only the worker whose UPDATE changed the row
-    sends its reminders. The claim and the notifications commit together.
-    """
-    now = now or timezone.now()
-    due = _due_activity_ids(now)
-    sent = 0
-    for pk in due:
-        with transaction.atomic():
-            claimed = Activity.objects.filter(
-                pk=pk, done=False, reminded_at__isnull=True, remind_at__lte=now
-            ).update(reminded_at=now)
-            if not claimed:
-                continue  # another worker took it, or it changed meanwhile
-            activity = (
-                Activity.objects.select_related("owner").prefetch_related("participants").get(pk=pk)
-            )
-            recipients = {activity.owner_id: activity.owner} if activity.owner_id else {}
-            for user in activity.participants.all():
-                recipients.setdefault(user.pk, user)
-            for user in recipients.values():
-                if not user.is_active:
-                    continue
-                notify(
-                    user=user,
-                    kind=Kind.REMINDER,
-                    title=_reminder_title(activity, user, now),
-                    url=activity.get_absolute_url(),
-                    entity=Entity.ACTIVITY,
-                    object_id=activity.pk,
-                )
-                sent += 1
-    return sent

@@ -17,14 +17,11 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    OuterRef,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.utils import timezone
 
-from voronka.activities.models import Activity, ActivityKind
 from voronka.core import money
 
 from .models import Deal, Pipeline, Stage, StageKind
@@ -57,23 +54,13 @@ def column_deals(deals: QuerySet[Deal], stage: Stage) -> QuerySet[Deal]:
     return deals.order_by(F("expected_close_date").asc(nulls_last=True), "id")
 
 
-def _with_next_activity(deals: QuerySet[Deal]) -> QuerySet[Deal]:
-    upcoming = (
-        Activity.objects.filter(deal=OuterRef("pk"), done__is=False)
-        .exclude(kind=ActivityKind.NOTE)
-        .order_by("due_at", "id")
-    )
-    return deals.select_related("company", "owner").annotate(
-        next_subject=Subquery(upcoming.values("subject")[:1]),
-        next_due=Subquery(upcoming.values("due_at")[:1]),
-    )
-
-
 def cards(deals: QuerySet[Deal], stage: Stage, *, offset: int = 0) -> list[Deal]:
     """One page of a column's cards, ids first (an index answers it), then their rows."""
     ordered = column_deals(deals, stage)
     ids = list(ordered.values_list("pk", flat=True)[offset : offset + CARDS_PER_PAGE])
-    by_id = {deal.pk: deal for deal in _with_next_activity(Deal.objects.filter(pk__in=ids))}
+    by_id = {
+        deal.pk: deal for deal in Deal.objects.filter(pk__in=ids).select_related("company", "owner")
+    }
     return [by_id[pk] for pk in ids if pk in by_id]
 
 

@@ -256,6 +256,12 @@ class Deal(OwnedRecord):
         help_text=_("Units sold, when the plan counts them: m² of stand space, tourists…"),
     )
     next_step = models.CharField(_("next step"), max_length=255, blank=True)
+    # The nearest planned activity (a call, meeting, task… not done), kept by the activities'
+    # services: the board's cards show it and "without a next step" is where it is empty.
+    next_activity_at = models.DateTimeField(
+        _("next planned activity"), null=True, blank=True, editable=False
+    )
+    next_activity_subject = models.CharField(max_length=255, blank=True, editable=False)
     description = models.TextField(_("description"), blank=True)
     stage_entered_at = models.DateTimeField(_("at this stage since"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -294,6 +300,13 @@ class Deal(OwnedRecord):
             # (owner, stage, id): SQLite then prefers it for every report of a department
             # (all owners' deals read instead of a period's), 3× slower.
             models.Index(fields=["owner", "stage"], name="deal_owner_stage_idx"),
+            # Deals with nothing planned, per manager and stage: the scorecard, the home page
+            # and the "without a next step" filter read this small index.
+            models.Index(
+                fields=["owner", "stage"],
+                condition=models.Q(next_activity_at__isnull=True),
+                name="deal_no_next_activity_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,19 +34,6 @@ def stage_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     return list(groups.values())
 
 
-def deal_related(*, user, deal: Deal) -> dict:
-    from voronka.activities.selectors import activities_visible_to, postponements
-
-    activities = (
-        activities_visible_to(user=user).filter(deal=deal).order_by("done", "-due_at", "-pk")
-    )
-    return {
-        "activities": list(activities[:20]),
-        "activities_count": activities.count(),
-        "postponed": postponements(deals=[deal.pk]).get(deal.pk, 0),
-    }
-
-
 def stage_panel(*, deal: Deal) -> dict:
     """What the deal page shows about the sale's steps: the pipeline's stages, the playbook
     of the current one, and what the next stage asks for (fields and checklist)."""
@@ -116,13 +103,6 @@ def attach_base_amounts(deals) -> None:
 
 def without_next_step(deals: QuerySet[Deal]) -> QuerySet[Deal]:
     """Open deals with no planned activity (a call, meeting, task… not yet done): the
-    "без следующего шага" of the next-step discipline."""
-    from django.db.models import Exists, OuterRef
-
-    from voronka.activities.models import Activity, ActivityKind
-
-    # Constants (`__is`), so that SQLite reads the partial index of open activities alone.
-    planned = Activity.objects.filter(deal=OuterRef("pk"), done__is=False).exclude(
-        kind__is=ActivityKind.NOTE
-    )
-    return deals.filter(stage__kind=StageKind.OPEN).filter(~Exists(planned))
+    "без следующего шага" of the next-step discipline. The activities' services keep
+    `next_activity_at` (activities.next_steps)."""
+    return deals.filter(stage__kind=StageKind.OPEN, next_activity_at__isnull=True)

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.audit.services import record_view
-from voronka.audit.timeline import record_context
 from voronka.contacts.models import Company, Contact
 from voronka.core import money
 from voronka.core.errors import ConflictError
@@ -134,9 +133,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and access.can_view(request.user, deal.company),
             "contact_visible": deal.contact is not None
             and access.can_view(request.user, deal.contact),
-            **record_context(user=request.user, entity=Entity.DEAL, record=deal),
             **selectors.stage_panel(deal=deal),
-            **selectors.deal_related(user=request.user, deal=deal),
         },
     )
 

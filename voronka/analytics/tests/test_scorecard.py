@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from conftest import client_for
 from tests.factories import ActivityFactory, CompanyFactory, DealFactory, stage
+from voronka.activities import next_steps
 from voronka.activities.models import Activity, ActivityKind, Outcome, OutcomeKind
 from voronka.analytics import activity_months, completeness
 from voronka.analytics.models import ClassificationChange, ClassificationSettings, SalesPlan
@@ -32,6 +33,8 @@ def done(owner, kind, when, outcome=None, company=None):
         done_at=when,
         outcome=Outcome.objects.get_or_create(name=outcome, kind=outcome)[0] if outcome else None,
     )
+    # Done behind the services' back: keep the company's next step as they would.
+    next_steps.refresh(companies=[activity.company_id])
     return activity
 
 

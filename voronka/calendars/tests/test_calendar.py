@@ -16,8 +16,9 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from voronka.activities import ics, invitations
 from voronka.activities.models import Activity, ActivityKind
-from voronka.calendars import ics, selectors, services
+from voronka.calendars import selectors, services
 from voronka.calendars.models import CalendarFeed
 from voronka.core.errors import ConflictError
 
@@ -318,7 +319,7 @@ def test_the_invitation_names_the_organiser_and_the_attendees(owner, teammate):
 def test_send_invitations_mails_the_participants_with_the_ics(owner, teammate):
     meeting = ActivityFactory(owner=owner, kind=ActivityKind.MEETING, due_at=at(3, 10))
     meeting.participants.add(teammate, owner, UserFactory(email=""))
-    assert services.send_invitations(activity=meeting) == 1
+    assert invitations.send_invitations(activity=meeting) == 1
     (message,) = mail.outbox
     assert message.to == [teammate.email]
     name, content, mimetype = message.attachments[0]

@@ -12,8 +12,9 @@ from django.utils import translation
 from conftest import client_for
 from tests.factories import ActivityFactory, UserFactory
 from voronka.accounts.models import Entity
+from voronka.activities import reminders, tasks
 from voronka.activities.models import Activity
-from voronka.notifications import services, tasks
+from voronka.notifications import services
 from voronka.notifications.context_processors import unread
 from voronka.notifications.models import Kind, Notification, NotificationPreference
 
@@ -64,8 +65,8 @@ def note(user, title="Привет", **kwargs) -> Notification:
 def test_a_reminder_due_in_the_past_minute_fires_once(owner, moscow):
     activity = planned(owner)
     with frozen():
-        assert services.send_due_reminders() == 1
-        assert services.send_due_reminders() == 0
+        assert reminders.send_due_reminders() == 1
+        assert reminders.send_due_reminders() == 0
     notification = Notification.objects.get(user=owner)
     assert notification.kind == Kind.REMINDER
     assert notification.title == ru(
@@ -79,7 +80,7 @@ def test_a_reminder_due_in_the_past_minute_fires_once(owner, moscow):
 
 def test_a_reminder_on_another_day_names_the_date(owner, moscow):
     planned(owner, due_at=DUE + datetime.timedelta(days=1), remind_before=24 * 60 + 15)
-    assert services.send_due_reminders(now=NOW) == 1
+    assert reminders.send_due_reminders(now=NOW) == 1
     title = Notification.objects.get(user=owner).title
     assert title == ru(
         "Reminder: %(subject)s on %(date)s at %(time)s",
@@ -93,7 +94,7 @@ def test_the_reminder_is_in_the_users_language(owner, moscow):
     owner.language = "en"
     owner.save(update_fields=["language"])
     planned(owner)
-    services.send_due_reminders(now=NOW)
+    reminders.send_due_reminders(now=NOW)
     assert Notification.objects.get(user=owner).title.startswith("Reminder: Перезвонить клиенту")
 
 
@@ -101,14 +102,14 @@ def test_a_done_activity_a_future_reminder_or_none_sends_nothing(owner):
     planned(owner, done=True)
     planned(owner, due_at=DUE + datetime.timedelta(hours=1))
     ActivityFactory(owner=owner, due_at=DUE)  # no reminder asked for
-    assert services.send_due_reminders(now=NOW) == 0
+    assert reminders.send_due_reminders(now=NOW) == 0
     assert not Notification.objects.exists()
 
 
 def test_participants_are_reminded_too_once_each(owner, teammate, head, moscow):
     activity = planned(owner)
     activity.participants.set([teammate, head, owner])
-    assert services.send_due_reminders(now=NOW) == 3
+    assert reminders.send_due_reminders(now=NOW) == 3
     assert sorted(Notification.objects.values_list("user__username", flat=True)) == [
         "head",
         "owner",
@@ -122,8 +123,8 @@ def test_a_row_claimed_by_another_worker_is_not_reminded_again(owner, monkeypatc
     activity = planned(owner)
     # Another worker claims it between this one's look-up and its UPDATE.
     Activity.objects.filter(pk=activity.pk).update(reminded_at=NOW)
-    monkeypatch.setattr(services, "_due_activity_ids", lambda now: [activity.pk])
-    assert services.send_due_reminders(now=NOW) == 0
+    monkeypatch.setattr(reminders, "_due_activity_ids", lambda now: [activity.pk])
+    assert reminders.send_due_reminders(now=NOW) == 0
     assert not Notification.objects.exists()
 
 
@@ -137,7 +138,7 @@ def test_e_mail_copy_of_a_reminder_only_with_the_preference(owner, teammate, mos
     NotificationPreference.objects.create(user=teammate, email_reminders=True)
     activity = planned(owner)
     activity.participants.set([teammate])
-    services.send_due_reminders(now=NOW)
+    reminders.send_due_reminders(now=NOW)
     assert Notification.objects.count() == 2
     assert len(mail.outbox) == 1
     letter = mail.outbox[0]
@@ -162,19 +163,19 @@ def test_notify_e_mails_in_the_users_language(owner):
 
 def test_notify_assigned_tells_the_owner_when_someone_else_assigned(owner, head):
     activity = planned(owner, assigned_by=head)
-    notification = services.notify_assigned(activity=activity, actor=head)
+    notification = reminders.notify_assigned(activity=activity, actor=head)
     assert notification.user == owner
     assert notification.kind == Kind.ASSIGNED
     assert notification.actor == head
     assert head.display_name in notification.title and "Перезвонить клиенту" in notification.title
     assert notification.url == activity.get_absolute_url()
     assert len(mail.outbox) == 1  # assignments are e-mailed by default
-    assert services.notify_assigned(activity=activity, actor=owner) is None
+    assert reminders.notify_assigned(activity=activity, actor=owner) is None
 
 
 def test_no_assignment_letter_when_turned_off(owner, head):
     NotificationPreference.objects.create(user=owner, email_assignments=False)
-    services.notify_assigned(activity=planned(owner), actor=head)
+    reminders.notify_assigned(activity=planned(owner), actor=head)
     assert Notification.objects.filter(user=owner).count() == 1
     assert mail.outbox == []
 

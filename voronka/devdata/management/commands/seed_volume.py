@@ -18,6 +18,7 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import translation
 
+from voronka.activities import next_steps
 from voronka.activities.models import Activity
 from voronka.audit.models import HistoryEntry, StreamEvent
 from voronka.contacts.models import Company, Contact
@@ -186,6 +187,12 @@ class Command(BaseCommand):
             finally:
                 # Also after Ctrl-C: PostgreSQL would otherwise hand out ids already taken.
                 loader.reset_sequences()
+            step_started = time.perf_counter()
+            next_steps.refresh_all()
+            self._log(
+                "Next planned activity of every deal and company: "
+                f"{time.perf_counter() - step_started:.0f} s"
+            )
             if not options["skip_analyze"]:
                 loader.analyze(self._log)
         elapsed = time.perf_counter() - started

@@ -11,9 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from voronka.activities.models import Activity
-
-from .selectors import event_end
+from .models import Activity
 
 PRODID = "-//Voronka CRM//Calendar//RU"
 
@@ -61,7 +59,7 @@ def _event(activity: Activity, *, stamp: datetime.datetime) -> Event:
     event.add("uid", uid(activity))
     event.add("dtstamp", _utc(stamp))
     event.add("dtstart", _utc(activity.due_at))
-    event.add("dtend", _utc(event_end(activity)))
+    event.add("dtend", _utc(activity.ends_at))
     summary = activity.subject
     if activity.done:
         summary = f"✓ {summary}"

@@ -11,9 +11,13 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
 from voronka.accounts.models import Entity, User
+from voronka.audit.models import StreamEvent
+from voronka.audit.selectors import HistoryRow, stream
+from voronka.audit.selectors import history as history_of
 
-from .models import StreamEvent
-from .selectors import HistoryRow
+from .forms import QuickForm
+from .models import ActivityKind
+from .selectors import activities_visible_to
 
 LINKS = {Entity.COMPANY: "company_id", Entity.CONTACT: "contact_id", Entity.DEAL: "deal_id"}
 
@@ -44,9 +48,6 @@ def timeline(
     limit: int = 40,
 ) -> Timeline:
     """Two queries of activities on top of the history and events the page has already read."""
-    from voronka.activities.models import ActivityKind
-    from voronka.activities.selectors import activities_visible_to
-
     about = activities_visible_to(user=user).filter(**{LINKS[entity]: object_id})
     planned = list(
         about.filter(done__is=False).exclude(kind=ActivityKind.NOTE).order_by("due_at", "pk")[:10]
@@ -67,11 +68,6 @@ def timeline(
 
 def record_context(*, user: User, entity: str, record) -> dict:
     """What a record's page needs for its tabs: history, stream, timeline and the quick form."""
-    from voronka.activities.forms import QuickForm
-
-    from .selectors import history as history_of
-    from .selectors import stream
-
     history = history_of(entity=entity, object_id=record.pk)
     events = list(stream(user=user, entity=entity, object_id=record.pk))
     links = {LINKS[entity].removesuffix("_id"): record.pk}
