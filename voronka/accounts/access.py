@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -226,6 +226,57 @@ def can_assign(user, entity: str, owner) -> bool:
     return owner is not None and owner.is_active and (ids is None or owner.pk in ids)
 
 
+def require_links(user, **links) -> None:
+    """The links a user may set on a record (a deal's company, an activity's contact…): only
+    to records they may see. Refuses with a message per field; None links nothing."""
+    errors = {
+        field: _("No such record, or you have no access to it.")
+        for field, record in links.items()
+        if record is not None and not can_view(user, record)
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def disclosed(user, records) -> list[tuple[models.Model, bool]]:
+    """Records found on the user's behalf (possible duplicates) with whether the user may open
+    them. Of one they may not see the user learns only that it exists: not its name, not
+    whose it is."""
+    return [(record, can_view(user, record)) for record in records]
+
+
+def heads_team(user) -> bool:
+    """A head of sales (or an administrator): who manages more than their own activities and
+    may switch the home page and the calendar to their team."""
+    return scope(user, Entity.ACTIVITY, Action.CHANGE) not in (Scope.OWN, Scope.NONE)
+
+
+def calendar_team_ids(user) -> set[int]:
+    """The teams whose calendar a user may open: their own, and for whoever sees the teams
+    below theirs, those too."""
+    if not user.team_id:
+        return set()
+    if scope(user, Entity.ACTIVITY, Action.VIEW) in (Scope.SUBTREE, Scope.ALL):
+        return _team_ids_below(user.team_id)
+    return {user.team_id}
+
+
+def visible_events(user, events: models.QuerySet) -> models.QuerySet:
+    """The stream events a user may see: those of records whose owner's records of that kind
+    the user may see. The event's owner follows the record when it changes hands
+    (`audit.services.follow_owner`), so the stream shows what the record's page shows."""
+    if is_admin(user):
+        return events
+    condition = models.Q(pk__in=[])
+    for entity in Entity.values:
+        ids = owner_ids(user, scope(user, entity, Action.VIEW))
+        if ids is None:
+            condition |= models.Q(entity=entity)
+        elif ids:
+            condition |= models.Q(entity=entity, owner_id__in=sorted(ids))
+    return events.filter(condition)
+
+
 def can_hand_over(user) -> bool:
     """Heads of sales and administrators hand a manager's clients over: whoever may change
     someone else's companies."""
@@ -317,6 +368,7 @@ __all__ = [
     "Entity",
     "Scope",
     "assignable_owners",
+    "calendar_team_ids",
     "can",
     "can_assign",
     "can_change",
@@ -328,11 +380,15 @@ __all__ = [
     "can_view",
     "changeable",
     "colleagues",
+    "disclosed",
     "get_changeable",
     "get_deletable",
     "get_visible",
+    "heads_team",
     "is_admin",
     "require",
     "require_configure",
+    "require_links",
     "visible",
+    "visible_events",
 ]

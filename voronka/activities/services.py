@@ -47,22 +47,50 @@ def _after_commit(activity: Activity, actor: User, *, assigned: bool, invite: bo
         transaction.on_commit(run)
 
 
-def _check_related(actor: User, activity: Activity, fields) -> None:
-    errors = {}
-    for name in fields:
-        related = getattr(activity, name)
-        if related is not None and not access.can_view(actor, related):
-            errors[name] = _("No such record, or you have no access to it.")
-    if errors:
-        raise ValidationError(errors)
-
-
-def _fill_links(activity: Activity) -> None:
-    """A call about a deal is also about the deal's company, so it shows on both."""
-    if activity.deal_id and not activity.company_id:
-        activity.company_id = activity.deal.company_id
-    if activity.contact_id and not activity.company_id:
-        activity.company_id = activity.contact.company_id
+def _align_links(activity: Activity, changed: set[str]) -> list[FieldChange]:
+    """The company, contact and deal of one activity tell one story. A call about a deal is
+    about the deal's company (it shows on both): choosing another deal takes its company. A
+    company typed against its deal, or a person of another company, is refused with what to
+    do; nothing is dropped silently. `changed` names the links the user set."""
+    extra = []
+    deal, contact = activity.deal, activity.contact
+    if deal is not None and deal.company_id:
+        if activity.company_id != deal.company_id:
+            if "company" in changed and "deal" not in changed and activity.company_id:
+                raise ValidationError(
+                    {
+                        "company": _(
+                            "The deal “%(deal)s” is with %(company)s: choose that company, "
+                            "or another deal."
+                        )
+                        % {"deal": deal.name, "company": deal.company}
+                    }
+                )
+            extra.append(FieldChange("company", activity.company_id, deal.company_id))
+            activity.company = deal.company
+    elif contact is not None and contact.company_id and not activity.company_id:
+        extra.append(FieldChange("company", None, contact.company_id))
+        activity.company = contact.company
+    if (
+        contact is not None
+        and contact.company_id
+        and activity.company_id
+        and contact.company_id != activity.company_id
+    ):
+        raise ValidationError(
+            {
+                "contact": _(
+                    "%(contact)s works at %(their)s, not at %(company)s: choose a person of "
+                    "%(company)s, or none."
+                )
+                % {
+                    "contact": contact.full_name,
+                    "their": contact.company,
+                    "company": activity.company,
+                }
+            }
+        )
+    return extra
 
 
 def _derive(activity: Activity) -> list[FieldChange]:
@@ -107,8 +135,8 @@ def activity_create(
                 )
             }
         )
-    _check_related(actor, activity, _RELATED)
-    _fill_links(activity)
+    access.require_links(actor, **{name: getattr(activity, name) for name in _RELATED})
+    _align_links(activity, {name for name in _RELATED if getattr(activity, f"{name}_id")})
     if activity.kind == ActivityKind.NOTE and activity.due_at is None:
         activity.due_at = timezone.now()
     if activity.done:
@@ -145,8 +173,11 @@ def activity_update(
             and not passed_task
         ):
             raise ValidationError({"owner": _("You may not make this user the owner of a record.")})
-        _check_related(actor, record, fields & set(_RELATED))
-        extra = []
+        access.require_links(
+            actor, **{name: getattr(record, name) for name in fields & set(_RELATED)}
+        )
+        links = fields & set(_RELATED)
+        extra = _align_links(record, links) if links else []
         if "done" in fields:
             done_at = timezone.now() if record.done else None
             extra.append(FieldChange("done_at", record.done_at, done_at))

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from voronka.accounts import access
+from voronka.accounts.models import User
 from voronka.activities.models import Activity, ActivityKind, OutcomeKind
 from voronka.contacts.models import AbcClass, Company, Contact, RelationshipStage, XyzClass
 from voronka.sales.models import DealType, Pipeline, Stage, StageKind
@@ -99,8 +100,6 @@ def _person(prefix: str):
 
 
 def _user_names(ids) -> dict:
-    from voronka.accounts.models import User
-
     return {user.pk: user.display_name for user in User.objects.filter(pk__in=ids)}
 
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from voronka.contacts.models import RelationshipStage
+
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 DEFAULT_COMPANY_KEY_FIELDS = ["industry", "region", "city", "phones", "emails", "inn"]
@@ -180,8 +182,6 @@ class ClassificationChange(models.Model):
 
     def _shown(self, value: str) -> str:
         if self.field == ClassificationField.STAGE and value:
-            from voronka.contacts.models import RelationshipStage
-
             return str(dict(RelationshipStage.choices).get(value, value))
         return value or "—"
 

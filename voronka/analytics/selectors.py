@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from voronka.core import money
 from voronka.sales import board
-from voronka.sales.models import Deal, LeadSource, Pipeline, StageKind
+from voronka.sales.models import Deal, LeadSource, Pipeline, StageChange, StageKind
 
 REVENUE_SOURCE = "won_deals"
 _DAY = datetime.timedelta(days=1)
@@ -286,8 +286,6 @@ def funnel(
 ) -> list[FunnelStep]:
     """Conversion between stages: of the deals created in the period, how many reached each
     stage of the pipeline (by their stage history), in the pipeline's order; lost is left out."""
-    from voronka.sales.models import StageChange
-
     first, after = _moments(start, end)
     created = deals.filter(created_at__gte=first, created_at__lt=after)
     stages = [s for s in pipeline.stages.order_by("order", "id") if s.kind != StageKind.LOST]
@@ -399,8 +397,6 @@ def days_per_stage(
     `total` the average days."""
     from django.db.models import Avg
 
-    from voronka.sales.models import StageChange
-
     first, after = _moments(start, end)
     stages = [s for s in pipeline.stages.order_by("order", "id") if s.kind == StageKind.OPEN]
     rows = {
@@ -436,8 +432,6 @@ def win_rates(deals: QuerySet[Deal], pipeline: Pipeline, days: int = 365) -> dic
     stage, as in the funnel) and closed in the last `days` days: won ones reached every stage;
     a lost one reached the stages up to the one it was lost from (the stage its move to
     "lost" left). Two aggregates: the won count, and the lost ones by the stage they left."""
-    from voronka.sales.models import StageChange
-
     since = timezone.now() - datetime.timedelta(days=days)
     mine = deals.filter(pipeline=pipeline)
     won = mine.filter(stage__kind=StageKind.WON, closed_at__gte=since).count()

@@ -3,7 +3,9 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import activity_months, classification, completeness
+from voronka.accounts.models import User
+
+from . import activity_months, classification, completeness, mailing
 
 
 @db_periodic_task(crontab(hour="1", minute="30"), name="classify_companies_nightly")
@@ -20,8 +22,6 @@ def classify_companies_nightly() -> int:
 @db_task()
 def classify_companies(actor_id: int | None = None) -> int:
     """The same recompute, asked for from the ABC/XYZ page."""
-    from voronka.accounts.models import User
-
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     changed = classification.recompute(actor=actor).changed
     completeness.count()
@@ -33,6 +33,4 @@ def classify_companies(actor_id: int | None = None) -> int:
 def send_scheduled_reports() -> int:
     """02:30 UTC: the reports due today (weekly on Mondays, monthly on the 1st) are in the
     authors' mail before the working day."""
-    from . import mailing
-
     return mailing.send_due_reports()

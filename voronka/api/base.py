@@ -131,17 +131,20 @@ class RecordViewSet(viewsets.ModelViewSet):
                 {
                     "detail": _("Possible duplicates exist."),
                     "code": "duplicates",
-                    "duplicates": [self._duplicate(r) for r in found.records],
+                    "duplicates": [
+                        self._duplicate(r, visible)
+                        for r, visible in access.disclosed(request.user, found.records)
+                    ],
                 },
                 status=status.HTTP_409_CONFLICT,
             )
         record = self.get_queryset().get(pk=record.pk)
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
-    def _duplicate(self, record) -> dict:
-        if access.can_view(self.request.user, record):
+    def _duplicate(self, record, visible: bool) -> dict:
+        if visible:
             return {"id": record.pk, "name": str(record), "owner": record.owner_id}
-        return {"id": None, "name": None, "owner": record.owner_id}
+        return {"id": None, "name": None, "owner": None}
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)

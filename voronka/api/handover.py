@@ -5,7 +5,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from voronka.accounts import access
-from voronka.accounts.models import Entity, User
+from voronka.accounts.models import User
 from voronka.contacts.models import Company
 from voronka.handover.services import handover
 
@@ -44,8 +44,7 @@ class HandoverViewSet(viewsets.ViewSet):
 
     @extend_schema(request=HandoverSerializer, responses=MovedSerializer)
     def create(self, request):
-        scope = access.scope(request.user, Entity.COMPANY, access.Action.CHANGE)
-        if scope in (access.Scope.OWN, access.Scope.NONE):
+        if not access.can_hand_over(request.user):
             raise PermissionDenied(
                 _("Only a head of sales or an administrator hands clients over.")
             )

@@ -13,7 +13,7 @@ from voronka.accounts import access
 from voronka.core import search
 from voronka.core.errors import ConflictError
 
-from .services import record_changes
+from .services import follow_owner, record_changes
 
 M = TypeVar("M", bound=models.Model)
 
@@ -81,6 +81,8 @@ def update_record(
         if hasattr(locked, "search_tokens_wanted"):
             search.reindex(locked)
         record_changes(actor=actor, record=locked, changes=changes)
+        if any(c.field == "owner" for c in changes) and hasattr(locked, "access_entity"):
+            follow_owner(entity=locked.access_entity, ids=[locked.pk], owner_id=locked.owner_id)
     return locked, changes
 
 

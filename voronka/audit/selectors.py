@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from voronka.accounts import access
-from voronka.accounts.models import Action, Entity, User
+from voronka.accounts.models import Entity, User
 from voronka.core.phones import format_phone
 
 from .models import HistoryEntry, RecentView, StreamEvent
@@ -106,20 +106,6 @@ def history(*, entity: str, object_id: int, limit: int = 200) -> list[HistoryRow
     return rows
 
 
-def _visible_events(user: User) -> Q | None:
-    """The events about records this user may see; None means all of them."""
-    if access.is_admin(user):
-        return None
-    condition = Q(pk__in=[])
-    for entity in MODELS:
-        ids = access.owner_ids(user, access.scope(user, entity, Action.VIEW))
-        if ids is None:
-            condition |= Q(entity=entity)
-        elif ids:
-            condition |= Q(entity=entity, owner_id__in=sorted(ids))
-    return condition
-
-
 class StreamScope:
     MINE = "mine"
     TEAM = "team"
@@ -136,10 +122,7 @@ def stream(
 ) -> QuerySet[StreamEvent] | list[StreamEvent]:
     """Stream events this user may see: theirs, their team's, or everything visible; or the
     events of one record (a company's include those of its deals)."""
-    events = StreamEvent.objects.select_related("actor")
-    visible = _visible_events(user)
-    if visible is not None:
-        events = events.filter(visible)
+    events = access.visible_events(user, StreamEvent.objects.select_related("actor"))
     if entity is not None:
         ordered = ("-created_at", "-id")
         own = list(events.filter(entity=entity, object_id=object_id).order_by(*ordered)[:limit])

@@ -160,6 +160,14 @@ def record_event(
     )
 
 
+def follow_owner(*, entity: str, ids: Iterable[int], owner_id: int) -> None:
+    """The stream shows an event to those who may see its record: when records change hands,
+    their events go with them (the old team no longer sees them, the new one does)."""
+    StreamEvent.objects.filter(entity=entity, object_id__in=sorted(set(ids))).update(
+        owner_id=owner_id
+    )
+
+
 def is_big_amount_change(old: Decimal | None, new: Decimal | None) -> bool:
     old, new = old or Decimal(0), new or Decimal(0)
     if old == new:

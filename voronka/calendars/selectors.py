@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from voronka.accounts import access
-from voronka.accounts.models import Action, Entity, Scope, Team, User
+from voronka.accounts.models import Team, User
 from voronka.activities.models import DEFAULT_LENGTH, Activity, ActivityKind
 from voronka.activities.selectors import activities_visible_to
 
@@ -46,11 +46,7 @@ def parse_moment(value: str | None) -> datetime.datetime | None:
 
 def calendar_teams(user: User) -> QuerySet[Team]:
     """The teams whose calendar a user may open: their own, and for a head the ones below."""
-    if not user.team_id:
-        return Team.objects.none()
-    if access.scope(user, Entity.ACTIVITY, Action.VIEW) in (Scope.SUBTREE, Scope.ALL):
-        return Team.objects.filter(pk__in=sorted(access.team_ids_below(user.team_id)))
-    return Team.objects.filter(pk=user.team_id)
+    return Team.objects.filter(pk__in=sorted(access.calendar_team_ids(user)))
 
 
 def whose(user: User, *, user_id: str | None = None, team_id: str | None = None) -> Whose:
@@ -60,11 +56,11 @@ def whose(user: User, *, user_id: str | None = None, team_id: str | None = None)
         if not str(team_id).isdigit():
             return Whose(team_ids=frozenset())
         team_id = int(team_id)
-        allowed = {team.pk for team in calendar_teams(user)}
+        allowed = access.calendar_team_ids(user)
         if team_id not in allowed:
             return Whose(team_ids=frozenset())
-        head = access.scope(user, Entity.ACTIVITY, Action.VIEW) in (Scope.SUBTREE, Scope.ALL)
-        ids = access.team_ids_below(team_id) if head else {team_id}
+        # A head's calendar of a department shows its sub-teams too: all within `allowed`.
+        ids = access.team_ids_below(team_id) & allowed
         return Whose(team_ids=frozenset(ids))
     if user_id and str(user_id).isdigit():
         return Whose(user_id=int(user_id))

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.ui.forms import (
     AutocompleteSelect,
@@ -76,6 +77,4 @@ class ContactForm(RecordForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        from voronka.accounts import access
-
         self.fields["company"].queryset = access.visible(user, Company.objects.all())

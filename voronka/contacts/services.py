@@ -107,7 +107,7 @@ def contact_create(*, actor: User, data: dict[str, Any], allow_duplicates: bool 
     data = {"owner": actor, **data}
     contact = Contact(**data)
     _check_owner(actor=actor, entity=Entity.CONTACT, owner=contact.owner)
-    _check_related_company(actor, contact.company)
+    access.require_links(actor, company=contact.company)
     contact.full_clean()
     if not allow_duplicates:
         duplicates = contact_duplicates(contact=contact)
@@ -119,11 +119,6 @@ def contact_create(*, actor: User, data: dict[str, Any], allow_duplicates: bool 
     return contact
 
 
-def _check_related_company(actor: User, company: Company | None) -> None:
-    if company is not None and not access.can_view(actor, company):
-        raise ValidationError({"company": _("No such company, or you have no access to it.")})
-
-
 def contact_update(
     *, actor: User, contact: Contact, data: dict[str, Any], version: int | None
 ) -> Contact:
@@ -131,7 +126,7 @@ def contact_update(
 
     def before_save(record: Contact, changes: list[FieldChange]) -> list[FieldChange]:
         if any(c.field == "company" for c in changes):
-            _check_related_company(actor, record.company)
+            access.require_links(actor, company=record.company)
         return check_owner(record, changes)
 
     contact, _changes = update_record(

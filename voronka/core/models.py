@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .currencies import base_currency, rate_currencies
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -86,8 +88,6 @@ class ExchangeRate(models.Model):
     def clean(self) -> None:
         # Settings decide which currencies exist, so they are checked here rather than as
         # field choices (which would put the list into migrations).
-        from .money import base_currency, rate_currencies
-
         errors = {}
         self.currency = str(self.currency or "").strip().upper()
         if self.currency == base_currency():

@@ -5,10 +5,16 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language
+
+from .currencies import base_currency, currency_choices, default_currency, rate_currencies
+from .models import ExchangeRate
+
+# The configured currencies are part of what money means here: re-exported for callers.
+__all__ = ["base_currency", "currency_choices", "default_currency", "rate_currencies"]
 
 CURRENCY_SYMBOLS = {
     "USD": "$",
@@ -21,22 +27,12 @@ CURRENCY_SYMBOLS = {
 }
 
 
-def currency_choices() -> list[tuple[str, str]]:
-    return [(code, code) for code in settings.VORONKA["CURRENCIES"]]
-
-
-def default_currency() -> str:
-    return settings.VORONKA["DEFAULT_CURRENCY"]
-
-
 def format_money(amount: Decimal | None, currency: str) -> str:
     """ "$3,000.00" in English, "3 000,00 $" in Russian: grouping follows the active language."""
     if amount is None:
         return ""
     symbol = CURRENCY_SYMBOLS.get(currency, currency)
     number = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-    from django.utils.translation import get_language
-
     if (get_language() or "").startswith("en") and symbol in {"$", "£", "€"}:
         return f"{symbol}{number}"
     return f"{number}\u00a0{symbol}"
@@ -75,25 +71,11 @@ class DisplayRate(NamedTuple):
         return base_currency()
 
 
-def base_currency() -> str:
-    """The organisation's currency: what totals, the board and reports are shown in."""
-    return settings.VORONKA["BASE_CURRENCY"].strip().upper()
-
-
-def rate_currencies() -> list[str]:
-    """The configured currencies that need a rate: all of them but the base one."""
-    base = base_currency()
-    codes = [code.strip().upper() for code in settings.VORONKA["CURRENCIES"]]
-    return [code for code in dict.fromkeys(codes) if code and code != base]
-
-
 def quotes_on(on: datetime.date, currencies: Iterable[str] | None = None) -> dict[str, Quote]:
     """The latest rate on or before `on` of each currency (all that have one when None), with
     the date it was set for. Currencies without a rate by then are left out; the base currency
     is worth 1. Two queries however many currencies are asked for (one for a single currency).
     """
-    from .models import ExchangeRate
-
     base = base_currency()
     wanted = None if currencies is None else {code.upper() for code in currencies}
     codes = None if wanted is None else sorted(wanted - {base})
@@ -193,8 +175,6 @@ def rates_for(
     """The rate of each (currency, date) — the latest on or before that date — in one query
     for a whole page of records, whatever their dates. Pairs without a known rate are left out."""
     from bisect import bisect_right
-
-    from .models import ExchangeRate
 
     base = base_currency()
     wanted = {(code.strip().upper(), day) for code, day in pairs}

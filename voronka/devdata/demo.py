@@ -20,6 +20,7 @@ from voronka.activities.models import Activity, ActivityKind
 from voronka.activities.services import activity_create
 from voronka.contacts.models import Company, Contact
 from voronka.contacts.services import company_create, contact_create
+from voronka.core.validators import bin_is_valid
 from voronka.devdata.demo_sales import (
     configure_pipelines,
     date_the_stream,
@@ -507,8 +508,6 @@ TOURISTS = ["Турсынхан", "Сейткали", "Байжанов", "Жу�
 
 def valid_bin(rng: random.Random) -> str:
     """A БИН with a correct check digit (for demo companies)."""
-    from voronka.core.validators import bin_is_valid
-
     while True:
         body = f"{rng.randint(0, 99):02d}{rng.randint(1, 12):02d}4{rng.randint(0, 9_999_999):07d}"
         for check in range(10):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from voronka.accounts.models import User
+from voronka.analytics.models import PlanPeriod, SalesPlan
 from voronka.audit.models import HistoryEntry, StreamEvent, Verb
 from voronka.contacts.models import Company, Contact
 from voronka.core.models import ExchangeRate
@@ -380,8 +381,6 @@ def won_history(
 def demo_plans(*, managers: list[User], team, directions: dict, today: datetime.date) -> None:
     """Plans of last, this and next month for the tour managers, their team and the
     department, and a quarter's plan for the Hainan direction."""
-    from voronka.analytics.models import PlanPeriod, SalesPlan
-
     month = today.replace(day=1)
     starts = [
         (month - datetime.timedelta(days=1)).replace(day=1),

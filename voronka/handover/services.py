@@ -19,6 +19,7 @@ from voronka.accounts import access
 from voronka.accounts.models import Action, Entity, User
 from voronka.activities.models import Activity
 from voronka.audit.models import HistoryEntry, StreamEvent, Verb
+from voronka.audit.services import follow_owner
 from voronka.contacts.models import Company, Contact
 from voronka.sales.models import Deal, StageKind
 
@@ -56,6 +57,7 @@ def _reassign(model: type[models.Model], ids: list[int], *, actor: User, to_user
         owner=to_user, version=F("version") + 1, updated_at=timezone.now()
     )
     entity = model.access_entity
+    follow_owner(entity=entity, ids=[pk for pk, _o in rows], owner_id=to_user.pk)
     if entity in (Entity.COMPANY, Entity.CONTACT, Entity.DEAL):
         now = timezone.now()
         HistoryEntry.objects.bulk_create(
@@ -142,6 +144,8 @@ def handover(
     With `companies`: those companies, and their contacts, open deals and open activities
     that had the same owner as the company.
     """
+    if from_user is not None and not access.can_hand_over(actor):
+        raise PermissionDenied(_("Only a head of sales or an administrator hands clients over."))
     _check(actor, to_user)
     if from_user is not None and from_user.pk == to_user.pk:
         raise ValidationError({"to_user": _("Choose another manager to hand over to.")})

@@ -13,6 +13,7 @@ from voronka.ui.filters import (
 from voronka.ui.forms import DateInput
 
 from .models import Deal, DealType, Direction, LeadSource, Pipeline, Stage, StageKind
+from .selectors import without_next_step
 
 
 class DealFilter(RecordFilterSet):
@@ -71,8 +72,6 @@ class DealFilter(RecordFilterSet):
     )
 
     def filter_no_next_step(self, queryset, name, value):
-        from .selectors import without_next_step
-
         return without_next_step(queryset) if value else queryset
 
     sort_fields = {

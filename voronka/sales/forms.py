@@ -18,6 +18,7 @@ from .models import (
     Stage,
     StageKind,
 )
+from .services import default_stage
 
 
 class DealForm(RecordForm):
@@ -71,8 +72,6 @@ class DealForm(RecordForm):
         self.fields["lead_source"].queryset = LeadSource.objects.filter(is_active=True)
         self.fields["direction"].queryset = Direction.objects.filter(is_active=True)
         if self.instance.pk is None and not self.initial.get("stage"):
-            from .services import default_stage
-
             stage = default_stage()
             if stage is not None:
                 self.initial["stage"] = stage.pk

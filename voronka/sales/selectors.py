@@ -6,8 +6,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from voronka.accounts import access
+from voronka.core import money
 
-from .models import Deal, Pipeline, Stage, StageKind
+from . import rules
+from .models import REQUIRABLE_FIELDS, Deal, LostReason, Pipeline, Stage, StageKind
 
 
 def deals_visible_to(*, user) -> QuerySet[Deal]:
@@ -37,9 +39,6 @@ def stage_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 def stage_panel(*, deal: Deal) -> dict:
     """What the deal page shows about the sale's steps: the pipeline's stages, the playbook
     of the current one, and what the next stage asks for (fields and checklist)."""
-    from . import rules
-    from .models import REQUIRABLE_FIELDS, LostReason, StageKind
-
     stages = list(
         Stage.objects.filter(pipeline_id=deal.pipeline_id)
         .prefetch_related("checklist")
@@ -85,8 +84,6 @@ def value_date(deal: Deal) -> datetime.date:
 
 def attach_base_amounts(deals) -> None:
     """Set `amount_base` (None without a rate) and `value_date` on each deal, one query in all."""
-    from voronka.core import money
-
     deals = list(deals)
     rates = money.rates_for({(deal.currency, value_date(deal)) for deal in deals})
     for deal in deals:

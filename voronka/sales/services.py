@@ -15,7 +15,7 @@ from voronka.accounts.models import Entity, User
 from voronka.audit.models import Verb
 from voronka.audit.records import FieldChange, create_record, update_record
 from voronka.audit.services import record_deal_events, record_event
-from voronka.contacts.models import Company, Contact
+from voronka.contacts.models import Company
 
 from . import rules
 from .models import (
@@ -42,16 +42,6 @@ def default_stage() -> Stage | None:
     )
 
 
-def _check_related(actor: User, *, company: Company | None, contact: Contact | None) -> None:
-    errors = {}
-    if company is not None and not access.can_view(actor, company):
-        errors["company"] = _("No such company, or you have no access to it.")
-    if contact is not None and not access.can_view(actor, contact):
-        errors["contact"] = _("No such contact, or you have no access to it.")
-    if errors:
-        raise ValidationError(errors)
-
-
 def _check_owner(actor: User, owner: User) -> None:
     if not access.can_assign(actor, Entity.DEAL, owner):
         raise ValidationError({"owner": _("You may not make this user the owner of a record.")})
@@ -76,7 +66,7 @@ def deal_create(*, actor: User, data: dict[str, Any]) -> Deal:
             raise ValidationError({"stage": _("Create a pipeline with stages first.")})
     deal = Deal(**data)
     _check_owner(actor, deal.owner)
-    _check_related(actor, company=deal.company, contact=deal.contact)
+    access.require_links(actor, company=deal.company, contact=deal.contact)
     _fill_from_stage(deal)
     problems = rules.start_problems(deal)
     if problems:
@@ -119,10 +109,11 @@ def deal_update(*, actor: User, deal: Deal, data: dict[str, Any], version: int |
         if "owner" in fields:
             _check_owner(actor, record.owner)
         if fields.keys() & {"company", "contact", "lost_to"}:
-            _check_related(
+            access.require_links(
                 actor,
                 company=record.company if "company" in fields else None,
                 contact=record.contact if "contact" in fields else None,
+                lost_to=record.lost_to if "lost_to" in fields else None,
             )
         if "stage" in fields:
             old_stage = Stage.objects.select_related("pipeline").get(pk=fields["stage"].old)

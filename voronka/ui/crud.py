@@ -95,7 +95,7 @@ def create_view(
         template,
         {
             "form": form,
-            "duplicates": [(d, access.can_view(request.user, d)) for d in duplicates],
+            "duplicates": access.disclosed(request.user, duplicates),
             "is_new": True,
             **(context or {}),
         },

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts import access
+from voronka.accounts.access import team_ids_below
+from voronka.accounts.models import Team
 from voronka.core.search import apply_search
 
 from .forms import DateInput
@@ -57,8 +59,6 @@ class TeamFilter(django_filters.ModelChoiceFilter):
     """Records whose owner is in a team or one of its sub-teams."""
 
     def __init__(self, *args, **kwargs):
-        from voronka.accounts.models import Team
-
         kwargs.setdefault("label", _("Team"))
         kwargs.setdefault("empty_label", _("Any team"))
         kwargs.setdefault("field_name", "owner__team")
@@ -68,8 +68,6 @@ class TeamFilter(django_filters.ModelChoiceFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        from voronka.accounts.access import team_ids_below
-
         return qs.filter(owner__team_id__in=sorted(team_ids_below(value.pk)))
 
 

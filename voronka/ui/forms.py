@@ -7,6 +7,8 @@ from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from voronka.accounts import access
+
 
 class FormRenderer(TemplatesSetting):
     """Renders fields with our own templates (label, widget, help, errors in Bootstrap's way)."""
@@ -164,8 +166,6 @@ class RecordForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        from voronka.accounts import access
-
         if "owner" in self.fields:
             self.fields["owner"].queryset = access.assignable_owners(user, self.entity).order_by(
                 "first_name", "last_name"

@@ -5,10 +5,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from voronka.accounts import access
-from voronka.accounts.models import Entity
 from voronka.activities.models import ActivityKind
 from voronka.activities.selectors import activities_visible_to
-from voronka.audit.selectors import StreamScope, stream
+from voronka.audit.selectors import URL_NAMES, StreamScope, stream
 from voronka.contacts.selectors import companies_visible_to, contacts_visible_to
 from voronka.core import money
 from voronka.core.pagination import slice_by_ids
@@ -27,10 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """What a manager sees first: their open calls, meetings and tasks, and their top deals."""
     user = request.user
     # A head of sales (who manages more than their own) can switch to the whole team.
-    can_see_team = access.scope(user, Entity.ACTIVITY, access.Action.CHANGE) not in (
-        access.Scope.OWN,
-        access.Scope.NONE,
-    )
+    can_see_team = access.heads_team(user)
     whose = "team" if request.GET.get("who") == "team" and can_see_team else "mine"
     owners = {"owner": user} if whose == "mine" else {}
     mine = (
@@ -106,8 +102,6 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def record(request: HttpRequest, entity: str, pk: int) -> HttpResponse:
     """A record's page by entity and id (links of the top bar's recently viewed)."""
-    from voronka.audit.selectors import URL_NAMES
-
     if entity not in URL_NAMES:
         raise Http404
     return redirect(URL_NAMES[entity], pk)

@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 
 from voronka.accounts.models import Entity, User
+from voronka.analytics.models import SavedReport
 from voronka.audit.models import HistoryEntry
 from voronka.contacts.models import Company, Contact
 from voronka.core import text
@@ -171,8 +172,6 @@ def _block_rows(*, at_least: int = 1) -> Check:
 
 
 def _first_open_stage() -> int:
-    from voronka.sales.models import Stage
-
     return Stage.objects.filter(kind="open").order_by("order", "id").values_list("pk", flat=True)[0]
 
 
@@ -243,8 +242,6 @@ class Subjects:
 def _grouped_report(manager: User) -> int:
     """The report builder's bench report, shared with everyone (each user sees their rows):
     deals grouped by owner and stage with the sum of the amount — three columns."""
-    from voronka.analytics.models import SavedReport
-
     report, _created = SavedReport.objects.update_or_create(
         name="bench: deals by owner and stage",
         author=manager,

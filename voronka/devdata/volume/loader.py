@@ -21,6 +21,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, reset_queries, transaction
 from django.db.models import Max
 from django.db.models.sql import InsertQuery
+from psycopg import sql
 
 from voronka.accounts.models import Role, Team, User
 from voronka.activities.models import Activity, ActivitySearchToken
@@ -314,8 +315,6 @@ def insert_rows(model: type[models.Model], field_names: tuple[str, ...], rows: l
             for row in rows
         ]
     if connection.vendor == "postgresql":
-        from psycopg import sql
-
         copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(model._meta.db_table),
             sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
