@@ -51,6 +51,7 @@ $(STAMPS)/vendor: package-lock.json scripts/vendor.mjs
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 check-deploy: setup-dev

@@ -69,7 +69,9 @@ def test_a_call_planned_today_is_dragged_to_another_day(page: Page, live_server,
         page.screenshot(path=str(Path(os.environ["SCREENSHOT_DIR"]) / "calendar-week.png"))
 
     event.scroll_into_view_if_needed()
-    drag(page, event, page.locator(f'td.fc-timegrid-col[data-date="{target.isoformat()}"]'))
+    # Wait for the save itself: the card moves (and is not "saving" yet) before it is sent.
+    with page.expect_response(lambda r: r.url.endswith(f"/calendar/events/{call.pk}/move/")):
+        drag(page, event, page.locator(f'td.fc-timegrid-col[data-date="{target.isoformat()}"]'))
     moved = page.locator(f'td.fc-timegrid-col[data-date="{target.isoformat()}"]').get_by_test_id(
         f"event-{call.pk}"
     )
