@@ -20,13 +20,10 @@ from django.utils import timezone
 from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.activities.models import Activity
+from voronka.core import dates
 
 from .models import ActivityMonth
 from .selectors import _moments
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
 def _month_rows(qs) -> list[dict]:
@@ -44,14 +41,14 @@ def rebuild(today: datetime.date | None = None) -> int:
     grouped query per month over its range of `done_at`, which the index of done activities
     serves; the table replaced in one transaction. Returns the number of rows."""
     today = today or timezone.localdate()
-    current = today.replace(day=1)
+    current = dates.month_start(today)
     done = Activity.objects.filter(done__is=True)
     first = done.aggregate(first=Min("done_at"))["first"]
     found = []
     if first is not None:
-        month = timezone.localdate(first).replace(day=1)
+        month = dates.month_start(timezone.localdate(first))
         while month < current:
-            start, after = _moments(month, next_month(month) - datetime.timedelta(days=1))
+            start, after = _moments(month, dates.next_month(month) - datetime.timedelta(days=1))
             for row in _month_rows(done.filter(done_at__gte=start, done_at__lt=after)):
                 found.append(
                     ActivityMonth(
@@ -62,7 +59,7 @@ def rebuild(today: datetime.date | None = None) -> int:
                         count=row["n"],
                     )
                 )
-            month = next_month(month)
+            month = dates.next_month(month)
     with transaction.atomic():
         ActivityMonth.objects.all().delete()
         ActivityMonth.objects.bulk_create(found, batch_size=2000)
@@ -74,10 +71,9 @@ def summed_months(start: datetime.date, end: datetime.date) -> tuple[datetime.da
     through = ActivityMonth.objects.aggregate(last=Max("month"))["last"]
     if through is None:
         return None
-    first = start if start.day == 1 else next_month(start)
+    first = start if start.day == 1 else dates.next_month(start)
     # The last month that ends inside the period: the one before the month of the day after.
-    after = (end + datetime.timedelta(days=1)).replace(day=1)
-    last = min(through, (after - datetime.timedelta(days=1)).replace(day=1))
+    last = min(through, dates.month_start(end + datetime.timedelta(days=1), back=1))
     return (first, last) if first <= last else None
 
 
@@ -91,7 +87,7 @@ def done_by_kind(user, owner_ids, start: datetime.date, end: datetime.date) -> l
         return _month_rows(access.visible(user, live.filter(done_at__gte=first, done_at__lt=after)))
     lo, hi = months
     lo_moment, _ = _moments(lo, lo)
-    hi_after, _ = _moments(next_month(hi), next_month(hi))
+    hi_after, _ = _moments(dates.next_month(hi), dates.next_month(hi))
     ranges = []
     if first < lo_moment:
         ranges.append(Q(done_at__gte=first, done_at__lt=lo_moment))

@@ -39,7 +39,7 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from voronka.contacts.models import Company, RelationshipStage
-from voronka.core import money
+from voronka.core import dates, money
 from voronka.sales.models import Deal, StageKind
 
 from .models import (
@@ -51,12 +51,6 @@ from .models import (
 from .selectors import _moments, local_day
 
 CHUNK = 900  # ids per UPDATE … WHERE id IN (…): under SQLite's limit of bound variables
-
-
-def month_start(day: datetime.date, back: int = 0) -> datetime.date:
-    """The first day of the month `back` months before the month of `day`."""
-    index = day.year * 12 + day.month - 1 - back
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def abc_classes(revenue: dict[int, Decimal], a: Decimal, b: Decimal) -> dict[int, str]:
@@ -115,7 +109,7 @@ def stage_of(
         return RelationshipStage.POTENTIAL
     if (day - last_purchase).days > settings.lost_after_days:
         return RelationshipStage.LOST
-    window = {month_start(day, back) for back in range(settings.regular_window)}
+    window = {dates.month_start(day, back) for back in range(settings.regular_window)}
     if len(months_with_purchases & window) >= settings.regular_months:
         return RelationshipStage.REGULAR
     return RelationshipStage.ONE_TIME
@@ -138,9 +132,9 @@ def classify(
     first day, at least as far back as the longest window; a month is there when something
     was bought in it, even for nothing) and the day of its last purchase ever. Companies not
     given are potential without classes."""
-    this_month = month_start(day)
-    abc_months = [month_start(day, back) for back in range(1, settings.abc_months + 1)]
-    xyz_months = [month_start(day, back) for back in range(1, settings.xyz_months + 1)]
+    this_month = dates.month_start(day)
+    abc_months = [dates.month_start(day, back) for back in range(1, settings.abc_months + 1)]
+    xyz_months = [dates.month_start(day, back) for back in range(1, settings.xyz_months + 1)]
     abc_revenue = {
         company: sum((months.get(m, Decimal(0)) for m in abc_months), Decimal(0))
         for company, months in purchases.items()
@@ -163,7 +157,7 @@ def _purchases(day: datetime.date, settings: ClassificationSettings):
     """Revenue by company and month over the longest window, and each company's last purchase
     ever, from the won deals in two aggregate queries."""
     longest = max(settings.abc_months + 1, settings.xyz_months + 1, settings.regular_window)
-    start = month_start(day, longest - 1)
+    start = dates.month_start(day, longest - 1)
     first, after = _moments(start, day)
     won = Deal.objects.filter(stage__kind=StageKind.WON, company__isnull=False)
     rows = list(
@@ -180,7 +174,7 @@ def _purchases(day: datetime.date, settings: ClassificationSettings):
         # Without a rate the amount cannot be weighed against the others; the purchase still
         # counts for the stage (a month with a purchase), with no revenue.
         amount = (row["total"] or Decimal(0)) * rate if rate is not None else Decimal(0)
-        purchases[row["company"]][month_start(row["day"])] += amount
+        purchases[row["company"]][dates.month_start(row["day"])] += amount
     zone = timezone.get_current_timezone()
     last = {
         company: timezone.localtime(moment, zone).date()

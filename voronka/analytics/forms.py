@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, Team
+from voronka.core import dates
 from voronka.sales.models import Direction, Pipeline
 from voronka.ui.forms import DateInput, style_widgets
 
@@ -28,38 +29,21 @@ PERIODS = [
 ]
 
 
-def _quarter_start(day: datetime.date) -> datetime.date:
-    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-
-
 def period_dates(period: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The first and last day of a preset period around `today`."""
-    month = today.replace(day=1)
     if period in ("q1", "q2", "q3", "q4"):
-        first = today.replace(month=(int(period[1]) - 1) * 3 + 1, day=1)
-        after = (first + datetime.timedelta(days=95)).replace(day=1)
-        return first, after - datetime.timedelta(days=1)
+        return dates.period_bounds(dates.QUARTER, today.replace(month=int(period[1]) * 3 - 2))
     if period == "last_month":
-        end = month - datetime.timedelta(days=1)
-        return end.replace(day=1), end
+        return dates.period_bounds(dates.MONTH, dates.month_start(today, back=1))
     if period == "this_quarter":
-        start = _quarter_start(today)
-    elif period == "last_quarter":
-        end = _quarter_start(today) - datetime.timedelta(days=1)
-        return _quarter_start(end), end
-    elif period == "this_year":
-        start = today.replace(month=1, day=1)
-        return start, start.replace(month=12, day=31)
-    elif period == "last_year":
-        start = today.replace(year=today.year - 1, month=1, day=1)
-        return start, start.replace(month=12, day=31)
-    else:
-        start = month
-    months = 3 if period == "this_quarter" else 1
-    end = start
-    for _month in range(months):
-        end = (end + datetime.timedelta(days=32)).replace(day=1)
-    return start, end - datetime.timedelta(days=1)
+        return dates.period_bounds(dates.QUARTER, today)
+    if period == "last_quarter":
+        return dates.period_bounds(dates.QUARTER, dates.add_months(today, -3))
+    if period == "this_year":
+        return datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
+    if period == "last_year":
+        return datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)
+    return dates.period_bounds(dates.MONTH, today)
 
 
 class ReportFilterForm(forms.Form):

@@ -22,31 +22,12 @@ from django.utils import timezone
 
 from voronka.accounts import access
 from voronka.accounts.models import User
-from voronka.core import money
+from voronka.core import dates, money
 from voronka.sales.models import StageKind
 from voronka.sales.selectors import deals_visible_to
 
-from .models import PlanPeriod, SalesPlan
+from .models import SalesPlan
 from .selectors import _in_base, _moments, local_day
-
-
-def period_bounds(kind: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The month or quarter holding `day`: its first and last day."""
-    if kind == PlanPeriod.QUARTER:
-        first = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-        months = 3
-    else:
-        first, months = day.replace(day=1), 1
-    index = first.year * 12 + first.month - 1 + months
-    after = datetime.date(index // 12, index % 12 + 1, 1)
-    return first, after - datetime.timedelta(days=1)
-
-
-def shift(kind: str, start: datetime.date, steps: int) -> datetime.date:
-    """The first day of the period `steps` periods after the one starting on `start`."""
-    months = 3 if kind == PlanPeriod.QUARTER else 1
-    index = start.year * 12 + start.month - 1 + steps * months
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass
@@ -83,7 +64,7 @@ class Line:
 
 def plan_lines(user, kind: str, start: datetime.date) -> tuple[list[Line], datetime.date]:
     """The plans of the period the user may see, with their facts and forecasts."""
-    first_day, last_day = period_bounds(kind, start)
+    first_day, last_day = dates.period_bounds(kind, start)
     plans = list(
         access.plans_visible(
             user, SalesPlan.objects.filter(period=kind, start=first_day)

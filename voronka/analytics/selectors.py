@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Extract, TruncDate
 from django.utils import timezone
 
-from voronka.core import money
+from voronka.core import dates, money
 from voronka.sales import board
 from voronka.sales.models import Deal, LeadSource, Pipeline, StageChange, StageKind
 
@@ -147,12 +147,11 @@ def won_by_month(deals: QuerySet[Deal], start: datetime.date, end: datetime.date
         .order_by()
     )
     for row in rows:
-        row["key"] = row["day"].strftime("%Y-%m")
+        row["key"] = dates.month_key(row["day"])
     sums = _in_base(rows, day_of=lambda row: row["day"])
     bars = []
-    month = start.replace(day=1)
-    while month <= end:
-        key = month.strftime("%Y-%m")
+    for month in dates.months(start, end):
+        key = dates.month_key(month)
         n, total, unconverted = sums.get(key, (0, Decimal(0), set()))
         bars.append(
             Bar(
@@ -163,7 +162,6 @@ def won_by_month(deals: QuerySet[Deal], start: datetime.date, end: datetime.date
                 unconverted=unconverted,
             )
         )
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
     return bars
 
 
@@ -233,10 +231,8 @@ def forecast(deals: QuerySet[Deal], months: int = 6) -> list[Bar]:
     """Open deals by expected close month, from this month on: total and weighted by the
     stage's probability, at today's rates."""
     today = timezone.localdate()
-    start = today.replace(day=1)
-    end = start
-    for _month in range(months):
-        end = (end + datetime.timedelta(days=32)).replace(day=1)
+    start = dates.month_start(today)
+    end = dates.add_months(start, months)
     weighted = ExpressionWrapper(
         F("amount") * F("probability") / 100,
         output_field=DecimalField(max_digits=20, decimal_places=2),
@@ -253,13 +249,11 @@ def forecast(deals: QuerySet[Deal], months: int = 6) -> list[Bar]:
     )
     rates = money.rates_on(today, {row["currency"] for row in rows})
     by_month: dict[str, Bar] = {}
-    month = start
-    while month < end:
-        key = month.strftime("%Y-%m")
+    for month in dates.months(start, end - datetime.timedelta(days=1)):
+        key = dates.month_key(month)
         by_month[key] = Bar(label=key, key=key)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
     for row in rows:
-        key = row["expected_close_date"].strftime("%Y-%m")
+        key = dates.month_key(row["expected_close_date"])
         bar = by_month[key]
         bar.count += row["n"]
         total = money.to_base(row["total"] or Decimal(0), row["currency"], today, rates=rates)
@@ -463,10 +457,8 @@ def forecast_by_win_rate(
     historical win rate instead of its nominal probability."""
     if not bars:
         return
-    start = datetime.date.fromisoformat(f"{bars[0].key}-01")
-    end = (datetime.date.fromisoformat(f"{bars[-1].key}-01") + datetime.timedelta(days=32)).replace(
-        day=1
-    )
+    start = dates.month_from_key(bars[0].key)
+    end = dates.next_month(dates.month_from_key(bars[-1].key))
     rows = list(
         deals.filter(
             pipeline=pipeline,
@@ -484,7 +476,7 @@ def forecast_by_win_rate(
     for bar in bars:
         bar.extra = Decimal(0)
     for row in rows:
-        bar = by_key.get(row["expected_close_date"].strftime("%Y-%m"))
+        bar = by_key.get(dates.month_key(row["expected_close_date"]))
         total = money.to_base(row["total"] or Decimal(0), row["currency"], today, rates=currencies)
         if bar is None or total is None:
             continue

@@ -1,4 +1,3 @@
-import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from voronka.accounts.access import team_ids_below
-from voronka.core import money
+from voronka.core import dates, money
 from voronka.core.export import table_response
 from voronka.sales.selectors import deals_visible_to
 
@@ -22,9 +21,8 @@ from .models import DashboardLayout
 
 
 def _month_end(key: str) -> tuple[str, str]:
-    first = datetime.date.fromisoformat(f"{key}-01")
-    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    return first.isoformat(), last.isoformat()
+    first = dates.month_from_key(key)
+    return first.isoformat(), dates.month_end(first).isoformat()
 
 
 def _filtered(request: HttpRequest):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, Team
-from voronka.core import money
+from voronka.core import dates, money
 from voronka.sales.models import Direction
 from voronka.ui.forms import StyledFormMixin
 
@@ -68,7 +68,7 @@ def _period(request: HttpRequest) -> tuple[str, datetime.date]:
         day = datetime.date.fromisoformat(request.GET.get("start", ""))
     except ValueError:
         day = timezone.localdate()
-    return kind, plans.period_bounds(kind, day)[0]
+    return kind, dates.period_bounds(kind, day)[0]
 
 
 @login_required
@@ -85,8 +85,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "period": kind,
             "start": start,
             "end": end,
-            "previous": plans.shift(kind, start, -1),
-            "next": plans.shift(kind, start, 1),
+            "previous": dates.shift_period(kind, start, -1),
+            "next": dates.shift_period(kind, start, 1),
             "periods": PlanPeriod.choices,
             "base_currency": money.base_currency(),
             "may_plan": access.can_configure(request.user)

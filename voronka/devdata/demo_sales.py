@@ -15,6 +15,7 @@ from voronka.accounts.models import User
 from voronka.analytics.models import PlanPeriod, SalesPlan
 from voronka.audit.models import HistoryEntry, StreamEvent, Verb
 from voronka.contacts.models import Company, Contact
+from voronka.core import dates
 from voronka.core.models import ExchangeRate
 from voronka.sales.models import (
     Deal,
@@ -285,9 +286,9 @@ CORPORATE_HISTORY = [
 def _month_moment(now: datetime.datetime, months_ago: int, rng: random.Random):
     """A working moment in the month `months_ago` before now's."""
     local = timezone.localtime(now)
-    year, month = divmod(local.year * 12 + local.month - 1 - months_ago, 12)
+    month = dates.month_start(local.date(), back=months_ago)
     day = rng.randint(3, 26)
-    moment = local.replace(year=year, month=month + 1, day=day, hour=rng.randint(9, 17))
+    moment = local.replace(year=month.year, month=month.month, day=day, hour=rng.randint(9, 17))
     return min(moment, now - datetime.timedelta(days=1))
 
 
@@ -381,12 +382,8 @@ def won_history(
 def demo_plans(*, managers: list[User], team, directions: dict, today: datetime.date) -> None:
     """Plans of last, this and next month for the tour managers, their team and the
     department, and a quarter's plan for the Hainan direction."""
-    month = today.replace(day=1)
-    starts = [
-        (month - datetime.timedelta(days=1)).replace(day=1),
-        month,
-        (month + datetime.timedelta(days=32)).replace(day=1),
-    ]
+    month = dates.month_start(today)
+    starts = [dates.add_months(month, -1), month, dates.next_month(month)]
     for start in starts:
         for manager in managers:
             SalesPlan.objects.create(
@@ -395,7 +392,7 @@ def demo_plans(*, managers: list[User], team, directions: dict, today: datetime.
         if team is not None:
             SalesPlan.objects.create(start=start, team=team, amount=Decimal(6_500_000))
         SalesPlan.objects.create(start=start, amount=Decimal(25_000_000))
-    quarter = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+    quarter = dates.quarter_start(today)
     SalesPlan.objects.create(
         period=PlanPeriod.QUARTER,
         start=quarter,

@@ -16,6 +16,7 @@ from voronka.analytics.models import (
     ClassificationSettings,
 )
 from voronka.contacts.models import Company
+from voronka.core import dates
 from voronka.core.models import ExchangeRate
 from voronka.sales.models import StageKind
 
@@ -62,7 +63,7 @@ def test_xyz_by_the_variation_of_monthly_revenue_with_zero_months():
 
 def test_relationship_stages_at_their_boundaries():
     settings = ClassificationSettings(regular_months=3, regular_window=6, lost_after_days=180)
-    months = classification.month_start
+    months = dates.month_start
     stage = classification.stage_of
     assert stage(None, set(), DAY, settings) == "potential"
     # 206 days since the last purchase: lost; exactly 180: not yet.
@@ -99,7 +100,7 @@ def test_recompute_stores_classes_stages_and_only_the_changes(owner):
     lapsed = CompanyFactory(owner=owner, name="Ушедший")
     never = CompanyFactory(owner=owner, name="Потенциальный")
     for back in range(1, 13):  # every month of the last year, the same amount
-        won_on(steady, classification.month_start(DAY, back) + datetime.timedelta(days=9), "1000")
+        won_on(steady, dates.month_start(DAY, back) + datetime.timedelta(days=9), "1000")
     won_on(bursty, datetime.date(2026, 10, 5), "500")  # one purchase last month
     won_on(lapsed, datetime.date(2025, 12, 5), "300")  # a year ago
     # A purchase in a currency without a rate: it counts for the stage, not for the revenue.
