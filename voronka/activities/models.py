@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts.models import Entity
-from voronka.core.models import OwnedRecord
+from voronka.core.models import ListValue, OwnedRecord
 from voronka.core.search import SearchTokenBase, token_indexes, tokens_for
 
 
@@ -34,25 +34,19 @@ class Direction(models.TextChoices):
     OUTGOING = "out", _("outgoing")
 
 
-class ActivityType(models.Model):
+class ActivityType(ListValue):
     """An entry of the editable list of activity types (Settings → Activity types)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices)
     direction = models.CharField(
         _("direction"), max_length=3, choices=Direction.choices, blank=True, default=""
     )
     color = models.CharField(_("colour"), max_length=7, default="#0d6efd")
-    order = models.PositiveIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
 
-    class Meta:
+    class Meta(ListValue.Meta):
         verbose_name = _("activity type")
         verbose_name_plural = _("activity types")
         ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class OutcomeKind(models.TextChoices):
@@ -65,21 +59,15 @@ class OutcomeKind(models.TextChoices):
     OTHER = "other", _("other (free text)")
 
 
-class Outcome(models.Model):
+class Outcome(ListValue):
     """An entry of the editable list of outcomes an activity is completed with."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=OutcomeKind.choices)
-    order = models.PositiveIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
 
-    class Meta:
+    class Meta(ListValue.Meta):
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
         ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def needs_date(self) -> bool:

@@ -9,13 +9,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.audit.records import FieldChange, create_record, update_record
+from voronka.audit.services import record_deleted
+from voronka.audit.values import require_active
 
 from . import next_steps
 from .models import Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
@@ -136,6 +137,7 @@ def activity_create(
             }
         )
     access.require_links(actor, **{name: getattr(activity, name) for name in _RELATED})
+    require_active(type=activity.type, outcome=activity.outcome)
     _align_links(activity, {name for name in _RELATED if getattr(activity, f"{name}_id")})
     if activity.kind == ActivityKind.NOTE and activity.due_at is None:
         activity.due_at = timezone.now()
@@ -175,6 +177,9 @@ def activity_update(
             raise ValidationError({"owner": _("You may not make this user the owner of a record.")})
         access.require_links(
             actor, **{name: getattr(record, name) for name in fields & set(_RELATED)}
+        )
+        require_active(
+            **{name: getattr(record, name) for name in ("type", "outcome") if name in fields}
         )
         links = fields & set(_RELATED)
         extra = _align_links(record, links) if links else []
@@ -282,28 +287,6 @@ def activity_delete(*, actor: User, activity: Activity) -> None:
     access.require(actor, access.Action.DELETE, activity)
     with transaction.atomic():
         deal_id, company_id = activity.deal_id, activity.company_id
+        record_deleted(actor=actor, record=activity, company=activity.company)
         activity.delete()
         next_steps.refresh(deals=[deal_id], companies=[company_id])
-
-
-def settings_entry_save(*, actor: User, entry: ActivityType | Outcome) -> ActivityType | Outcome:
-    """Save an entry of Settings → Activity types or Outcomes (administrators only)."""
-    access.require_configure(actor)
-    entry.full_clean()
-    entry.save()
-    return entry
-
-
-def settings_entry_delete(*, actor: User, entry: ActivityType | Outcome) -> bool:
-    """Delete an unused entry; one in use (PROTECTed by activities or date rules) is
-    deactivated instead, so old activities keep their label. True if deleted."""
-    access.require_configure(actor)
-    try:
-        with transaction.atomic():
-            entry.delete()
-    except (ProtectedError, RestrictedError):
-        if entry.is_active:
-            entry.is_active = False
-            entry.save(update_fields=["is_active"])
-        return False
-    return True

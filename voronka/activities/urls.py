@@ -1,5 +1,7 @@
 from django.urls import path
 
+from voronka.ui import values
+
 from . import settings_views, views
 
 app_name = "activities"
@@ -14,26 +16,6 @@ urlpatterns = [
     path("activities/<int:pk>/done/", views.activity_toggle_done, name="activity-done"),
     path("activities/<int:pk>/complete/", views.activity_complete, name="activity-complete"),
     path("activities/<int:pk>/delete/", views.activity_delete, name="activity-delete"),
-    path(
-        "settings/activity-types/",
-        settings_views.activity_type_list,
-        name="activity-type-list",
-    ),
-    path(
-        "settings/activity-types/<int:pk>/",
-        settings_views.activity_type_edit,
-        name="activity-type-edit",
-    ),
-    path(
-        "settings/activity-types/<int:pk>/delete/",
-        settings_views.activity_type_delete,
-        name="activity-type-delete",
-    ),
-    path("settings/outcomes/", settings_views.outcome_list, name="outcome-list"),
-    path("settings/outcomes/<int:pk>/", settings_views.outcome_edit, name="outcome-edit"),
-    path(
-        "settings/outcomes/<int:pk>/delete/",
-        settings_views.outcome_delete,
-        name="outcome-delete",
-    ),
+    *values.urls(settings_views.ACTIVITY_TYPES, "settings/activity-types/"),
+    *values.urls(settings_views.OUTCOMES, "settings/outcomes/"),
 ]

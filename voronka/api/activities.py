@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -85,18 +85,6 @@ class CompleteSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Outcome
-        fields = ["id", "name", "kind", "order", "is_active"]
-
-
-class ActivityTypeSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ActivityType
-        fields = ["id", "name", "kind", "direction", "color", "order", "is_active"]
-
-
 class ActivityViewSet(RecordViewSet):
     """Activities (мероприятия): calls, meetings, tasks and notes."""
 
@@ -134,19 +122,3 @@ class ActivityViewSet(RecordViewSet):
         rows = [r for r in (done, follow_up) if r is not None]
         fresh = {r.pk: r for r in self.get_queryset().filter(pk__in=[r.pk for r in rows])}
         return Response(self.get_serializer([fresh[r.pk] for r in rows], many=True).data)
-
-
-class OutcomeViewSet(viewsets.ReadOnlyModelViewSet):
-    """The outcomes an activity is completed with (edited in Settings by an administrator)."""
-
-    serializer_class = OutcomeSerializer
-    queryset = Outcome.objects.filter(is_active=True).order_by("order", "id")
-    pagination_class = None
-
-
-class ActivityTypeViewSet(viewsets.ReadOnlyModelViewSet):
-    """The activity types (edited in Settings by an administrator)."""
-
-    serializer_class = ActivityTypeSerializer
-    queryset = ActivityType.objects.filter(is_active=True).order_by("order", "id")
-    pagination_class = None

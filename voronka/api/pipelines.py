@@ -1,11 +1,9 @@
 from django.db.models import Prefetch
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from voronka.accounts import access
 from voronka.sales import services
-from voronka.sales.models import LeadSource, LostReason, Pipeline, Stage
+from voronka.sales.models import Pipeline, Stage
 
 
 class StageSerializer(serializers.ModelSerializer):
@@ -100,63 +98,3 @@ class StageViewSet(viewsets.ReadOnlyModelViewSet):
         "pipeline__order", "pipeline_id", "order", "id"
     )
     filterset_fields = ["pipeline", "kind"]
-
-
-class LeadSourceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = LeadSource
-        fields = ["id", "name", "order", "is_active"]
-
-
-class LeadSourceViewSet(viewsets.ModelViewSet):
-    """Where deals come from. Everyone reads the list; administrators change it."""
-
-    serializer_class = LeadSourceSerializer
-    pagination_class = None
-    queryset = LeadSource.objects.all()
-
-    def perform_create(self, serializer):
-        services.lead_source_save(
-            actor=self.request.user, source=LeadSource(**serializer.validated_data)
-        )
-
-    def perform_update(self, serializer):
-        source = serializer.instance
-        for field, value in serializer.validated_data.items():
-            setattr(source, field, value)
-        services.lead_source_save(actor=self.request.user, source=source)
-
-    def perform_destroy(self, instance):
-        if not access.can_configure(self.request.user):
-            raise PermissionDenied()
-        instance.delete()
-
-
-class LostReasonSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = LostReason
-        fields = ["id", "name", "order", "is_active"]
-
-
-class LostReasonViewSet(viewsets.ModelViewSet):
-    """Why deals are lost. Everyone reads the list; administrators change it."""
-
-    serializer_class = LostReasonSerializer
-    pagination_class = None
-    queryset = LostReason.objects.all()
-
-    def perform_create(self, serializer):
-        services.lost_reason_save(
-            actor=self.request.user, reason=LostReason(**serializer.validated_data)
-        )
-
-    def perform_update(self, serializer):
-        reason = serializer.instance
-        for field, value in serializer.validated_data.items():
-            setattr(reason, field, value)
-        services.lost_reason_save(actor=self.request.user, reason=reason)
-
-    def perform_destroy(self, instance):
-        if not access.can_configure(self.request.user):
-            raise PermissionDenied()
-        instance.delete()

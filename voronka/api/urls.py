@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from .activities import ActivityTypeViewSet, ActivityViewSet, OutcomeViewSet
+from .activities import ActivityViewSet
 from .calendar import CalendarViewSet
 from .companies import CompanyViewSet
 from .contacts import ContactViewSet
@@ -10,11 +10,18 @@ from .dashboard import DashboardViewSet
 from .deals import DealViewSet
 from .handover import HandoverViewSet
 from .notifications import NotificationViewSet
-from .pipelines import LeadSourceViewSet, LostReasonViewSet, PipelineViewSet, StageViewSet
+from .pipelines import PipelineViewSet, StageViewSet
 from .rates import ExchangeRateViewSet
 from .reports import SavedReportViewSet
 from .scorecard import ScorecardViewSet
 from .stream import StreamViewSet
+from .values import (
+    ActivityTypeViewSet,
+    DirectionViewSet,
+    LeadSourceViewSet,
+    LostReasonViewSet,
+    OutcomeViewSet,
+)
 
 app_name = "api"
 
@@ -27,6 +34,7 @@ router.register("stages", StageViewSet, basename="stage")
 router.register("lead-sources", LeadSourceViewSet, basename="lead-source")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("lost-reasons", LostReasonViewSet, basename="lost-reason")
+router.register("directions", DirectionViewSet, basename="direction")
 router.register("stream", StreamViewSet, basename="stream")
 router.register("handover", HandoverViewSet, basename="handover")
 router.register("activity-types", ActivityTypeViewSet, basename="activity-type")

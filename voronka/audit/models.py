@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts.models import Entity
 
+# The history of settings (pipelines, stages, lists of values, roles, saved reports…) is kept
+# under the setting's model label ("sales.pipeline"), beside the records' entities.
+SETTING_ENTITY_LENGTH = 40
+
 
 class HistoryEntry(models.Model):
     """One field of one record changed (журнал изменений): old value, new value, who, when.
@@ -19,7 +23,8 @@ class HistoryEntry(models.Model):
     stage, probability" of one edit read in the order they were listed for the model.
     """
 
-    entity = models.CharField(_("entity"), max_length=20, choices=Entity.choices)
+    # A record's entity (Entity) or a setting's model label ("sales.pipeline").
+    entity = models.CharField(_("entity"), max_length=SETTING_ENTITY_LENGTH)
     object_id = models.BigIntegerField(_("record"))
     batch = models.UUIDField(_("change set"))
     position = models.PositiveSmallIntegerField(default=0)
@@ -61,6 +66,11 @@ class Verb(models.TextChoices):
     AMOUNT_CHANGED = "amount_changed", _("changed the amount")
     REASSIGNED = "reassigned", _("handed over")
     HANDOVER = "handover", _("handed over the clients of a manager")
+    DELETED = "deleted", _("deleted")
+    SETTING_ADDED = "setting_added", _("added a setting")
+    SETTING_CHANGED = "setting_changed", _("changed a setting")
+    SETTING_DELETED = "setting_deleted", _("deleted a setting")
+    SETTING_DEACTIVATED = "setting_deactivated", _("deactivated a setting")
 
 
 class StreamEvent(models.Model):
@@ -76,7 +86,8 @@ class StreamEvent(models.Model):
         related_name="+",
         verbose_name=_("who"),
     )
-    entity = models.CharField(_("entity"), max_length=20, choices=Entity.choices)
+    # A record's entity (Entity) or a setting's model label ("sales.pipeline").
+    entity = models.CharField(_("entity"), max_length=SETTING_ENTITY_LENGTH)
     object_id = models.BigIntegerField(_("record"))
     label = models.CharField(_("record name"), max_length=255)
     # Whose record it was: the stream shows an event to those who may see that owner's records.

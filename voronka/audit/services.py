@@ -224,3 +224,91 @@ def record_view(*, user: User, record: models.Model) -> None:
         unique_fields=["user", "entity", "object_id"],
         update_fields=["label", "viewed_at"],
     )
+
+
+def record_deleted(*, actor: User | None, record: models.Model, company=None) -> None:
+    """A deleted company, contact, deal or activity leaves who and when: a history row under
+    its id and an event on the stream (seen by those who saw the record)."""
+    label = str(record)[:255]
+    HistoryEntry.objects.create(
+        entity=entity_of(record),
+        object_id=record.pk,
+        batch=uuid.uuid4(),
+        field=DELETED_FIELD,
+        old_value=label,
+        new_value=None,
+        old_label=label,
+        actor=actor,
+    )
+    record_event(verb=Verb.DELETED, actor=actor, record=record, company=company)
+
+
+# The field name of the history row that says a record or a setting was deleted.
+DELETED_FIELD = "__deleted__"
+# … and that it was added (a setting's first row).
+ADDED_FIELD = "__added__"
+
+
+def setting_key(setting: models.Model) -> str:
+    """Where a setting's history and events are kept: its model label ("sales.pipeline")."""
+    return setting._meta.label_lower
+
+
+def setting_snapshot(setting: models.Model) -> dict[str, Any]:
+    """A setting's own values (not its id), as JSON keeps them: to compare before and after."""
+    return {
+        field.name: _raw(getattr(setting, field.attname))
+        for field in setting._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
+def record_setting(
+    *,
+    actor: User | None,
+    setting: models.Model,
+    verb: str,
+    before: dict[str, Any] | None = None,
+) -> None:
+    """A change of the settings (a pipeline, a stage, an entry of a list of values, a role, a
+    saved report or plan): who and when, as history rows (one per changed value; `before` is
+    the `setting_snapshot` taken before the change) and an event on the administrators'
+    stream."""
+    key, batch, now = setting_key(setting), uuid.uuid4(), timezone.now()
+    label = str(setting)[:255]
+    if verb == Verb.SETTING_ADDED:
+        rows = [(ADDED_FIELD, None, label)]
+    elif verb == Verb.SETTING_DELETED:
+        rows = [(DELETED_FIELD, label, None)]
+    else:
+        after = setting_snapshot(setting)
+        rows = [
+            (name, (before or {}).get(name), value)
+            for name, value in after.items()
+            if before is None or before.get(name) != value
+        ]
+        if not rows:
+            return
+    HistoryEntry.objects.bulk_create(
+        [
+            HistoryEntry(
+                entity=key,
+                object_id=setting.pk or 0,
+                batch=batch,
+                position=position,
+                field=field,
+                old_value=old,
+                new_value=new,
+                actor=actor,
+                changed_at=now,
+            )
+            for position, (field, old, new) in enumerate(rows)
+        ]
+    )
+    StreamEvent.objects.create(
+        verb=verb,
+        actor=actor,
+        entity=key,
+        object_id=setting.pk or 0,
+        label=label,
+    )

@@ -12,7 +12,7 @@ from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.audit.models import Verb
 from voronka.audit.records import FieldChange, create_record, update_record
-from voronka.audit.services import record_event
+from voronka.audit.services import record_deleted, record_event
 from voronka.core import search
 from voronka.core.errors import DuplicatesFound
 from voronka.core.search import TokenKind
@@ -99,6 +99,7 @@ def company_update(
 def company_delete(*, actor: User, company: Company) -> None:
     access.require(actor, access.Action.DELETE, company)
     with transaction.atomic():
+        record_deleted(actor=actor, record=company)
         company.delete()
 
 
@@ -138,4 +139,5 @@ def contact_update(
 def contact_delete(*, actor: User, contact: Contact) -> None:
     access.require(actor, access.Action.DELETE, contact)
     with transaction.atomic():
+        record_deleted(actor=actor, record=contact, company=contact.company)
         contact.delete()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .currencies import base_currency, rate_currencies
 
@@ -36,6 +37,24 @@ class OwnedRecord(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class ListValue(models.Model):
+    """An entry of one of the editable lists of values (lead sources, lost reasons,
+    directions, activity types, outcomes): a name, its place in the list and whether it is
+    still offered. An entry in use is deactivated, never deleted (`audit.values`), so the
+    records that carry it keep their label."""
+
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=150, unique=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RateSource(models.TextChoices):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from voronka.accounts.models import Entity
-from voronka.core.models import OwnedRecord
+from voronka.core.models import ListValue, OwnedRecord
 from voronka.core.money import currency_choices, default_currency
 from voronka.core.search import SearchTokenBase, token_indexes, tokens_for
 
@@ -131,53 +131,29 @@ class StageChecklistItem(models.Model):
         return self.text
 
 
-class LostReason(models.Model):
+class LostReason(ListValue):
     """Why deals are lost: an editable list, asked for when a deal closes lost."""
 
-    name = models.CharField(pgettext_lazy("object", "name"), max_length=150, unique=True)
-    order = models.PositiveIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
+    class Meta(ListValue.Meta):
         verbose_name = _("lost reason")
         verbose_name_plural = _("lost reasons")
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class LeadSource(models.Model):
+class LeadSource(ListValue):
     """Where an inquiry came from: a forum, the website, an ad, a referral, an exhibition…"""
 
-    name = models.CharField(pgettext_lazy("object", "name"), max_length=150, unique=True)
-    order = models.PositiveIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
+    class Meta(ListValue.Meta):
         verbose_name = _("lead source")
         verbose_name_plural = _("lead sources")
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class Direction(models.Model):
+class Direction(ListValue):
     """A project or direction the company sells in (a destination, an exhibition, a product
     line): deals carry one, and reports and plans split by it."""
 
-    name = models.CharField(pgettext_lazy("object", "name"), max_length=150, unique=True)
-    order = models.PositiveIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
+    class Meta(ListValue.Meta):
         verbose_name = _("direction")
         verbose_name_plural = _("directions")
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DealType(models.TextChoices):

@@ -14,15 +14,20 @@ from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.audit.models import Verb
 from voronka.audit.records import FieldChange, create_record, update_record
-from voronka.audit.services import record_deal_events, record_event
+from voronka.audit.services import (
+    record_deal_events,
+    record_deleted,
+    record_event,
+    record_setting,
+    setting_snapshot,
+)
+from voronka.audit.values import require_active
 from voronka.contacts.models import Company
 
 from . import rules
 from .models import (
     Deal,
     DealChecklistTick,
-    Direction,
-    LeadSource,
     LostReason,
     Pipeline,
     Stage,
@@ -67,6 +72,9 @@ def deal_create(*, actor: User, data: dict[str, Any]) -> Deal:
     deal = Deal(**data)
     _check_owner(actor, deal.owner)
     access.require_links(actor, company=deal.company, contact=deal.contact)
+    require_active(
+        lead_source=deal.lead_source, direction=deal.direction, lost_reason=deal.lost_reason
+    )
     _fill_from_stage(deal)
     problems = rules.start_problems(deal)
     if problems:
@@ -108,6 +116,13 @@ def deal_update(*, actor: User, deal: Deal, data: dict[str, Any], version: int |
 
         if "owner" in fields:
             _check_owner(actor, record.owner)
+        require_active(
+            **{
+                name: getattr(record, name)
+                for name in ("lead_source", "direction", "lost_reason")
+                if name in fields
+            }
+        )
         if fields.keys() & {"company", "contact", "lost_to"}:
             access.require_links(
                 actor,
@@ -193,6 +208,7 @@ def deal_set_tick(*, actor: User, deal: Deal, item: StageChecklistItem, ticked: 
 def deal_delete(*, actor: User, deal: Deal) -> None:
     access.require(actor, access.Action.DELETE, deal)
     with transaction.atomic():
+        record_deleted(actor=actor, record=deal, company=deal.company)
         deal.delete()
 
 
@@ -207,13 +223,16 @@ def pipeline_save(*, actor: User, pipeline: Pipeline, stages: list[dict[str, Any
         raise ValidationError(_("A pipeline needs at least one open stage."))
     with transaction.atomic():
         pipeline.full_clean()
+        stored = Pipeline.objects.filter(pk=pipeline.pk).first() if pipeline.pk else None
         if pipeline.pk is None:
             pipeline.order = (Pipeline.objects.aggregate(m=Max("order"))["m"] or 0) + 1
         pipeline.save()
+        _record_setting(actor, pipeline, stored)
         kept = []
         existing = {s.pk: s for s in pipeline.stages.all()}
         for position, item in enumerate(stages, start=1):
             stage = existing.get(item.get("id")) or Stage(pipeline=pipeline)
+            before = setting_snapshot(stage) if stage.pk else None
             stage.name = item["name"]
             stage.probability = item["probability"]
             stage.kind = item["kind"]
@@ -223,6 +242,7 @@ def pipeline_save(*, actor: User, pipeline: Pipeline, stages: list[dict[str, Any
                     setattr(stage, optional, item[optional])
             stage.full_clean()
             stage.save()
+            _record_setting(actor, stage, before, snapshot=True)
             if "checklist" in item:
                 _save_checklist(stage, item["checklist"])
             kept.append(stage.pk)
@@ -233,8 +253,24 @@ def pipeline_save(*, actor: User, pipeline: Pipeline, stages: list[dict[str, Any
                 _("Stages with deals cannot be deleted: %(names)s. Move the deals first.")
                 % {"names": ", ".join(in_use)}
             )
+        for stage in dropped:
+            record_setting(actor=actor, setting=stage, verb=Verb.SETTING_DELETED)
         dropped.delete()
     return pipeline
+
+
+def _record_setting(actor: User, setting, before, *, snapshot: bool = False) -> None:
+    """History of a pipeline or a stage: added, or the values that changed. `before` is the
+    stored row (or, with `snapshot`, its `setting_snapshot`); None for a new one."""
+    if before is None:
+        record_setting(actor=actor, setting=setting, verb=Verb.SETTING_ADDED)
+        return
+    record_setting(
+        actor=actor,
+        setting=setting,
+        verb=Verb.SETTING_CHANGED,
+        before=before if snapshot else setting_snapshot(before),
+    )
 
 
 def _save_checklist(stage: Stage, texts: list[str]) -> None:
@@ -251,25 +287,6 @@ def pipeline_delete(*, actor: User, pipeline: Pipeline) -> None:
     access.require_configure(actor)
     if pipeline.deals.exists():
         raise ValidationError(_("This pipeline has deals and cannot be deleted."))
-    pipeline.delete()
-
-
-def lead_source_save(*, actor: User, source: LeadSource) -> LeadSource:
-    access.require_configure(actor)
-    source.full_clean()
-    source.save()
-    return source
-
-
-def direction_save(*, actor: User, direction: Direction) -> Direction:
-    access.require_configure(actor)
-    direction.full_clean()
-    direction.save()
-    return direction
-
-
-def lost_reason_save(*, actor: User, reason: LostReason) -> LostReason:
-    access.require_configure(actor)
-    reason.full_clean()
-    reason.save()
-    return reason
+    with transaction.atomic():
+        record_setting(actor=actor, setting=pipeline, verb=Verb.SETTING_DELETED)
+        pipeline.delete()

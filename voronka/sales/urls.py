@@ -1,5 +1,7 @@
 from django.urls import path
 
+from voronka.ui import values
+
 from . import views
 
 app_name = "sales"
@@ -21,10 +23,7 @@ urlpatterns = [
     path("settings/pipelines/new/", views.pipeline_edit, name="pipeline-create"),
     path("settings/pipelines/<int:pk>/", views.pipeline_edit, name="pipeline-edit"),
     path("settings/pipelines/<int:pk>/delete/", views.pipeline_delete, name="pipeline-delete"),
-    path("settings/lead-sources/", views.lead_source_list, name="lead-source-list"),
-    path("settings/lost-reasons/", views.lost_reason_list, name="lost-reason-list"),
-    path("settings/lost-reasons/<int:pk>/", views.lost_reason_edit, name="lost-reason-edit"),
-    path("settings/lead-sources/<int:pk>/", views.lead_source_edit, name="lead-source-edit"),
-    path("settings/directions/", views.direction_list, name="direction-list"),
-    path("settings/directions/<int:pk>/", views.direction_edit, name="direction-edit"),
+    *values.urls(views.LEAD_SOURCES, "settings/lead-sources/"),
+    *values.urls(views.LOST_REASONS, "settings/lost-reasons/"),
+    *values.urls(views.DIRECTIONS, "settings/directions/"),
 ]

@@ -22,6 +22,7 @@ from voronka.ui.bulk import bulk_context
 from voronka.ui.export import ExportColumn, export_csv
 from voronka.ui.forms import style_widgets
 from voronka.ui.listing import Column
+from voronka.ui.values import ValueList
 
 from . import board, selectors, services
 from .filters import DealFilter
@@ -334,109 +335,33 @@ def pipeline_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def lost_reason_list(request: HttpRequest) -> HttpResponse:
-    can_configure = access.can_configure(request.user)
-    form = LostReasonForm()
-    if request.method == "POST":
-        access.require_configure(request.user)
-        form = LostReasonForm(request.POST)
-        if form.is_valid():
-            services.lost_reason_save(actor=request.user, reason=form.instance)
-            messages.success(request, _("“%(name)s” is saved.") % {"name": form.instance})
-            return redirect("sales:lost-reason-list")
-    return render(
-        request,
-        "sales/lost_reason_list.html",
-        {"reasons": LostReason.objects.all(), "form": form, "can_configure": can_configure},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def lost_reason_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_configure(request.user)
-    reason = get_object_or_404(LostReason, pk=pk)
-    form = LostReasonForm(request.POST or None, instance=reason)
-    if request.method == "POST" and form.is_valid():
-        services.lost_reason_save(actor=request.user, reason=form.instance)
-        messages.success(request, _("“%(name)s” is saved.") % {"name": reason})
-        return redirect("sales:lost-reason-list")
-    return render(
-        request,
-        "sales/lead_source_form.html",
-        {"form": form, "object": reason, "list_url": reverse("sales:lost-reason-list")},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def lead_source_list(request: HttpRequest) -> HttpResponse:
-    can_configure = access.can_configure(request.user)
-    form = LeadSourceForm()
-    if request.method == "POST":
-        access.require_configure(request.user)
-        form = LeadSourceForm(request.POST)
-        if form.is_valid():
-            services.lead_source_save(actor=request.user, source=form.instance)
-            messages.success(request, _("“%(name)s” is saved.") % {"name": form.instance})
-            return redirect("sales:lead-source-list")
-    return render(
-        request,
-        "sales/lead_source_list.html",
-        {"sources": LeadSource.objects.all(), "form": form, "can_configure": can_configure},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def lead_source_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_configure(request.user)
-    source = get_object_or_404(LeadSource, pk=pk)
-    form = LeadSourceForm(request.POST or None, instance=source)
-    if request.method == "POST" and form.is_valid():
-        services.lead_source_save(actor=request.user, source=form.instance)
-        messages.success(request, _("“%(name)s” is saved.") % {"name": source})
-        return redirect("sales:lead-source-list")
-    return render(request, "sales/lead_source_form.html", {"form": form, "object": source})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def direction_list(request: HttpRequest) -> HttpResponse:
-    """Projects / directions: what deals are sold in, for reports and plans."""
-    can_configure = access.can_configure(request.user)
-    form = DirectionForm()
-    if request.method == "POST":
-        access.require_configure(request.user)
-        form = DirectionForm(request.POST)
-        if form.is_valid():
-            services.direction_save(actor=request.user, direction=form.instance)
-            messages.success(request, _("“%(name)s” is saved.") % {"name": form.instance})
-            return redirect("sales:direction-list")
-    return render(
-        request,
-        "sales/direction_list.html",
-        {"directions": Direction.objects.all(), "form": form, "can_configure": can_configure},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def direction_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_configure(request.user)
-    direction = get_object_or_404(Direction, pk=pk)
-    form = DirectionForm(request.POST or None, instance=direction)
-    if request.method == "POST" and form.is_valid():
-        services.direction_save(actor=request.user, direction=form.instance)
-        messages.success(request, _("“%(name)s” is saved.") % {"name": direction})
-        return redirect("sales:direction-list")
-    return render(
-        request,
-        "sales/lead_source_form.html",
-        {"form": form, "object": direction, "list_url": reverse("sales:direction-list")},
-    )
+LOST_REASONS = ValueList(
+    model=LostReason,
+    form_class=LostReasonForm,
+    app="sales",
+    name="lost-reason",
+    title=gettext_lazy("Lost reasons"),
+    new_title=gettext_lazy("New lost reason"),
+    empty=gettext_lazy("No lost reasons yet."),
+)
+LEAD_SOURCES = ValueList(
+    model=LeadSource,
+    form_class=LeadSourceForm,
+    app="sales",
+    name="lead-source",
+    title=gettext_lazy("Lead sources"),
+    new_title=gettext_lazy("New lead source"),
+    empty=gettext_lazy("No lead sources yet."),
+)
+DIRECTIONS = ValueList(
+    model=Direction,
+    form_class=DirectionForm,
+    app="sales",
+    name="direction",
+    title=gettext_lazy("Projects / directions"),
+    new_title=gettext_lazy("New project / direction"),
+    empty=gettext_lazy("No projects or directions yet."),
+)
 
 
 BOARD_FILTERS = ("search", "owner", "team", "lead_source", "close_from", "close_to", "no_next_step")

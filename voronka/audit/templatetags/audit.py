@@ -1,10 +1,12 @@
 """Rendering the activity stream: a sentence per event and a short "3 wk ago"."""
 
 from django import template
+from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from voronka.accounts.models import Entity
 from voronka.audit.models import Verb
@@ -46,6 +48,25 @@ def _link(entity: str, object_id, label: str):
     return format_html('<a href="{}">{}</a>', url, label)
 
 
+SETTING_VERBS = {
+    Verb.SETTING_ADDED: gettext_lazy("{actor} added to the settings ({kind}): {record}"),
+    Verb.SETTING_CHANGED: gettext_lazy("{actor} changed the settings ({kind}): {record}"),
+    Verb.SETTING_DELETED: gettext_lazy("{actor} deleted from the settings ({kind}): {record}"),
+    Verb.SETTING_DEACTIVATED: gettext_lazy(
+        "{actor} deactivated in the settings ({kind}): {record}"
+    ),
+}
+
+
+def _setting_sentence(event, actor: str) -> str:
+    """A settings change, with the kind of setting named in the reader's language."""
+    try:
+        kind = apps.get_model(event.entity)._meta.verbose_name
+    except (LookupError, ValueError):
+        kind = event.entity
+    return format_html(str(SETTING_VERBS[event.verb]), actor=actor, kind=kind, record=event.label)
+
+
 @register.simple_tag
 def event_sentence(event) -> str:
     """The event as a sentence in the reader's language; names link to the records."""
@@ -58,7 +79,16 @@ def event_sentence(event) -> str:
     data = event.data or {}
     parts = {"actor": actor, "record": record, "company": company, "amount": amount}
     verb, entity = event.verb, event.entity
-    if verb == Verb.CREATED and entity == Entity.DEAL:
+    if verb in SETTING_VERBS:
+        return _setting_sentence(event, actor)
+    if verb == Verb.DELETED:
+        parts["record"] = event.label  # no link: the record is gone
+        text = {
+            Entity.COMPANY: _("{actor} deleted the company {record}"),
+            Entity.CONTACT: _("{actor} deleted the contact {record}"),
+            Entity.DEAL: _("{actor} deleted the deal {record}"),
+        }.get(entity, _("{actor} deleted the activity {record}"))
+    elif verb == Verb.CREATED and entity == Entity.DEAL:
         text = _("{actor} created the deal {record} for {amount}")
     elif verb == Verb.CREATED and entity == Entity.COMPANY:
         text = _("{actor} created the company {record}")

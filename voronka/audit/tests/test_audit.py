@@ -97,3 +97,95 @@ def test_a_deleted_user_leaves_the_events_readable(owner):
 
     with translation.override("ru"):
         assert str(event_sentence(event)).startswith("Кто-то создал(а)")
+
+
+def test_the_stream_follows_a_record_to_its_new_team(owner, outsider, head, admin_user):
+    """Handed over to another department, a deal's events leave the old team's stream and
+    reach the new one's: the stream shows what the record's page would."""
+    from voronka.handover.services import handover
+
+    company = CompanyFactory(owner=owner, name="Ромашка")
+    deal = deal_create(actor=owner, data={"name": "Тур", "company": company})
+    teammate_view = {e.object_id for e in stream(user=head, scope=StreamScope.ALL)}
+    assert deal.pk in teammate_view
+    assert deal.pk not in {e.object_id for e in stream(user=outsider)}
+
+    handover(actor=admin_user, from_user=owner, to_user=outsider)
+
+    assert deal.pk in {e.object_id for e in stream(user=outsider) if e.entity == "deal"}
+    assert deal.pk not in {e.object_id for e in stream(user=head) if e.entity == "deal"}
+
+
+def test_an_owner_change_in_the_form_moves_the_events_too(owner, outsider, admin_user):
+    company = CompanyFactory(owner=owner, name="Ромашка")
+    company_update(actor=admin_user, company=company, data={"owner": outsider}, version=None)
+    assert StreamEvent.objects.filter(entity="company", object_id=company.pk).count() == 0 or all(
+        e.owner_id == outsider.pk
+        for e in StreamEvent.objects.filter(entity="company", object_id=company.pk)
+    )
+    deal = deal_create(actor=owner, data={"name": "Тур"})
+    from voronka.sales.services import deal_update
+
+    deal_update(actor=admin_user, deal=deal, data={"owner": outsider}, version=None)
+    owners = set(
+        StreamEvent.objects.filter(entity="deal", object_id=deal.pk).values_list("owner", flat=True)
+    )
+    assert owners == {outsider.pk}
+
+
+@pytest.mark.parametrize("kind", ["company", "contact", "deal", "activity"])
+def test_a_deleted_record_leaves_who_and_when(kind, owner, head):
+    from tests.factories import ActivityFactory, ContactFactory
+    from voronka.activities.services import activity_delete
+    from voronka.audit.models import HistoryEntry, Verb
+    from voronka.contacts.services import company_delete, contact_delete
+    from voronka.sales.services import deal_delete
+
+    made = {
+        "company": lambda: CompanyFactory(owner=owner, name="Ромашка"),
+        "contact": lambda: ContactFactory(owner=owner, last_name="Иванов"),
+        "deal": lambda: DealFactory(owner=owner, name="Тур в Лондон"),
+        "activity": lambda: ActivityFactory(owner=owner, subject="Позвонить"),
+    }[kind]()
+    pk, label = made.pk, str(made)
+    {
+        "company": lambda: company_delete(actor=owner, company=made),
+        "contact": lambda: contact_delete(actor=owner, contact=made),
+        "deal": lambda: deal_delete(actor=owner, deal=made),
+        "activity": lambda: activity_delete(actor=owner, activity=made),
+    }[kind]()
+
+    row = HistoryEntry.objects.get(entity=kind, object_id=pk, field="__deleted__")
+    assert (row.actor, row.old_value) == (owner, label)
+    event = StreamEvent.objects.get(entity=kind, object_id=pk, verb=Verb.DELETED)
+    assert event.actor == owner
+    # The head of sales, who saw the record, sees it was deleted, in words.
+    seen = [e for e in stream(user=head) if e.pk == event.pk]
+    assert seen
+    from voronka.audit.templatetags.audit import event_sentence
+
+    with translation.override("ru"):
+        sentence = str(event_sentence(seen[0]))
+    assert label in sentence and "удалил" in sentence
+    assert "<a " not in sentence  # the record is gone: no link to a 404
+
+
+def test_settings_changes_reach_the_administrators_stream_only(owner, admin_user):
+    from voronka.audit.models import Verb
+    from voronka.sales.models import Pipeline
+    from voronka.sales.services import pipeline_save
+
+    pipeline = pipeline_save(
+        actor=admin_user,
+        pipeline=Pipeline(name="Оптовые продажи"),
+        stages=[
+            {"name": "Заявка", "probability": 10, "kind": "open"},
+            {"name": "Выиграна", "probability": 100, "kind": "won"},
+            {"name": "Проиграна", "probability": 0, "kind": "lost"},
+        ],
+    )
+    events = StreamEvent.objects.filter(entity="sales.pipeline", object_id=pipeline.pk)
+    assert events.get().verb == Verb.SETTING_ADDED
+    assert StreamEvent.objects.filter(entity="sales.stage", verb=Verb.SETTING_ADDED).count() == 3
+    assert pipeline.pk in {e.object_id for e in stream(user=admin_user)}
+    assert all(e.entity in ("company", "contact", "deal", "activity") for e in stream(user=owner))
