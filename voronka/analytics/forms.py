@@ -95,3 +95,12 @@ class ReportFilterForm(forms.Form):
         if period == "custom":
             return data["start"], data["end"]
         return period_dates(period, timezone.localdate())
+
+
+class ScorecardFilterForm(ReportFilterForm):
+    """Period, team and manager: the scorecard is about people, not a pipeline."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["pipeline"]
+        del self.fields["direction"]

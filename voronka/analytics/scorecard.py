@@ -23,6 +23,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import (
     Case,
@@ -37,6 +38,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, Team, User
@@ -47,6 +49,7 @@ from voronka.sales.models import StageKind
 from voronka.sales.selectors import deals_visible_to, without_next_step
 
 from . import activity_months
+from .forms import ScorecardFilterForm
 from .models import (
     ClassificationChange,
     ClassificationField,
@@ -401,3 +404,66 @@ def scorecard(
             total.plan = department
         result.append(total)
     return result
+
+
+def _url(name: str, **params) -> str:
+    return f"{reverse(name)}?{urlencode(params, doseq=True)}"
+
+
+def links(row: Row, start, end) -> dict[str, str]:
+    """The lists behind a manager's figures (a team's: the deal lists, by team)."""
+    period = {"done_from": start.isoformat(), "done_to": end.isoformat()}
+    closed = {"closed_from": start.isoformat(), "closed_to": end.isoformat()}
+    if row.level == "team" and row.team_id:
+        who = {"team": row.team_id}
+        return {
+            "deals_without_step": _url("sales:deal-list", no_next_step="true", **who),
+            "won": _url("sales:deal-list", status="won", **closed, **who),
+            "lost": _url("sales:deal-list", status="lost", **closed, **who),
+        }
+    if row.level != "manager":
+        return {}
+    who = {"owner": row.owner_id}
+    links = {
+        f"kind_{kind}": _url("activities:activity-list", done="true", kind=kind, **period, **who)
+        for kind in KINDS
+    }
+    links.update(
+        contacts=_url(
+            "activities:activity-list",
+            done="true",
+            kinds=CONTACT_KINDS,
+            **period,
+            **who,
+        ),
+        positive=_url(
+            "activities:activity-list",
+            done="true",
+            kinds=CONTACT_KINDS,
+            outcome_kind=POSITIVE,
+            **period,
+            **who,
+        ),
+        postponed=_url(
+            "activities:activity-list", done="true", outcome_kind="postponed", **period, **who
+        ),
+        clients_without_step=_url("contacts:company-list", no_next_step="true", **who),
+        deals_without_step=_url("sales:deal-list", no_next_step="true", **who),
+        regular=_url("contacts:company-list", relationship_stage="regular", **who),
+        lost_customers=_url("contacts:company-list", relationship_stage="lost", **who),
+        won=_url("sales:deal-list", status="won", **closed, **who),
+        lost=_url("sales:deal-list", status="lost", **closed, **who),
+    )
+    return links
+
+
+def filtered_rows(user, params):
+    """The scorecard over the filters in the query `params` (period, team, manager), with the
+    user's rights, and the lists behind each figure: (form, start, end, rows)."""
+    form = ScorecardFilterForm(params or None, user=user)
+    start, end = form.dates()
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    rows = scorecard(user, start, end, team=data.get("team"), owner=data.get("owner"))
+    for row in rows:
+        row.urls = links(row, start, end)
+    return form, start, end, rows

@@ -15,7 +15,7 @@ from voronka.accounts import access
 from voronka.core.export import table_response
 from voronka.ui.forms import style_widgets
 
-from . import builder
+from . import builder, services
 from .models import ReportEntity, ReportSchedule, ReportSharing, SavedReport
 
 FILTER_ROWS = 4
@@ -209,7 +209,7 @@ def report_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     request.user.team_id if report.sharing == ReportSharing.TEAM else None
                 )
                 report.schedule = form.cleaned_data.get("schedule") or ""
-                report.save()
+                services.report_save(actor=request.user, report=report)
                 messages.success(request, _("The report is saved."))
                 return redirect("reports:builder-run", pk=report.pk)
     return render(
@@ -268,8 +268,6 @@ def export_response(report: SavedReport, result, fmt: str) -> HttpResponse:
 @require_POST
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     report = _visible(request, pk)
-    if not access.can_change_report(request.user, report):
-        raise PermissionDenied(_("Only the author may change this report."))
-    report.delete()
+    services.report_delete(actor=request.user, report=report)
     messages.success(request, _("The report is deleted."))
     return redirect("reports:builder")

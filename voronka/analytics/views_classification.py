@@ -17,7 +17,7 @@ from voronka.accounts.models import Entity, Team
 from voronka.contacts.models import AbcClass, Company, RelationshipStage, XyzClass
 from voronka.ui.forms import StyledFormMixin, style_widgets
 
-from . import classification, tasks
+from . import classification, services, tasks
 from .models import ClassificationRun, ClassificationSettings
 
 COMPANY_KEY_FIELDS = [
@@ -179,7 +179,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     access.require_configure(request.user)
     form = ClassificationSettingsForm(request.POST or None, instance=ClassificationSettings.get())
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.classification_settings_save(actor=request.user, settings=form.instance)
         messages.success(request, _("The settings are saved; they apply from the next recompute."))
         return redirect("reports:abc-xyz")
     return render(request, "analytics/classification_settings.html", {"form": form})

@@ -20,7 +20,7 @@ from voronka.core import dates, money
 from voronka.sales.models import Direction
 from voronka.ui.forms import StyledFormMixin
 
-from . import plans
+from . import plans, services
 from .models import PlanPeriod, SalesPlan
 
 
@@ -116,7 +116,7 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         saved.updated_by = request.user
-        saved.save()
+        services.plan_save(actor=request.user, plan=saved)
         messages.success(request, _("The plan is saved."))
         return redirect(_back(saved))
     return render(request, "analytics/plan_form.html", {"form": form, "object": plan})
@@ -129,6 +129,6 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_plan(request.user, owner=plan.owner, team=plan.team):
         raise PermissionDenied(_("You may not change this plan."))
     back = _back(plan)
-    plan.delete()
+    services.plan_delete(actor=request.user, plan=plan)
     messages.success(request, _("The plan is deleted."))
     return redirect(back)

@@ -7,7 +7,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from voronka.analytics import selectors, views
+from voronka.analytics import dashboard, selectors
 from voronka.core import money
 
 FILTERS = [
@@ -95,12 +95,14 @@ class DashboardViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=FILTERS, responses=DashboardSerializer)
     def list(self, request):
-        form, start, end, _pipeline, deals, _common = views._filtered(request._request)
+        form, start, end, _pipeline, deals, _common = dashboard.filtered(
+            request.user, request.query_params
+        )
         _valid(form)
         won = selectors.won_total(deals, start, end)
         data = {
-            "blocks": views.layout_of(request.user),
-            "available": {key: str(block.title) for key, block in views.BLOCKS.items()},
+            "blocks": dashboard.layout_of(request.user),
+            "available": {key: str(block.title) for key, block in dashboard.BLOCKS.items()},
             "start": start,
             "end": end,
             "base_currency": money.base_currency(),
@@ -111,9 +113,9 @@ class DashboardViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=FILTERS, responses=BlockSerializer)
     def retrieve(self, request, pk=None):
-        if pk not in views.BLOCKS:
+        if pk not in dashboard.BLOCKS:
             raise NotFound()
-        context = views._context(request._request, only=pk)
+        context = dashboard.context(request.user, request.query_params, only=pk)
         _valid(context["form"])
         bars = [
             {
@@ -132,7 +134,7 @@ class DashboardViewSet(viewsets.ViewSet):
         ]
         data = {
             "block": pk,
-            "title": str(views.BLOCKS[pk].title),
+            "title": str(dashboard.BLOCKS[pk].title),
             "start": context["start"],
             "end": context["end"],
             "base_currency": context["base_currency"],

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from voronka.analytics import views_scorecard
+from voronka.analytics import scorecard
 from voronka.core import money
 
 from .dashboard import FILTERS, _valid
@@ -70,7 +70,7 @@ class ScorecardViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=SCORECARD_FILTERS, responses=ScorecardSerializer)
     def list(self, request):
-        form, start, end, rows = views_scorecard._rows(request._request)
+        form, start, end, rows = scorecard.filtered_rows(request.user, request.query_params)
         _valid(form)
         for row in rows:
             row.unconverted = sorted(row.unconverted)
