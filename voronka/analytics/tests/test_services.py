@@ -34,7 +34,11 @@ def test_a_saved_report_is_changed_only_by_its_author_and_recorded(owner, teamma
     report = services.report_save(
         actor=owner,
         report=SavedReport(
-            author=owner, name="Сделки", entity="deals", spec={"columns": ["name"]}, sharing="private"
+            author=owner,
+            name="Сделки",
+            entity="deals",
+            spec={"columns": ["name"]},
+            sharing="private",
         ),
     )
     report.name = "Сделки по стадиям"
