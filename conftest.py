@@ -6,12 +6,16 @@ department that contains the owner's team.
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+from tests.factories import TeamFactory, UserFactory
+from voronka.accounts.models import Role
 
 # Property tests must not depend on how fast the machine is today: no deadline per example,
 # no "too slow to generate" health check (it failed at load average 8), and the same examples
 # on every run (derandomized), so a failure is reproducible and CI is not a lottery.
-settings.register_profile(
+hypothesis_settings.register_profile(
     "voronka",
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
@@ -19,10 +23,7 @@ settings.register_profile(
     database=None,
     print_blob=True,
 )
-settings.load_profile("voronka")
-
-from tests.factories import TeamFactory, UserFactory
-from voronka.accounts.models import Role
+hypothesis_settings.load_profile("voronka")
 
 
 def pytest_configure(config):

@@ -189,3 +189,31 @@ def test_settings_changes_reach_the_administrators_stream_only(owner, admin_user
     assert StreamEvent.objects.filter(entity="sales.stage", verb=Verb.SETTING_ADDED).count() == 3
     assert pipeline.pk in {e.object_id for e in stream(user=admin_user)}
     assert all(e.entity in ("company", "contact", "deal", "activity") for e in stream(user=owner))
+
+
+def test_a_role_changed_in_the_admin_leaves_its_history(admin_user):
+    from voronka.accounts.models import Role, RolePermission
+    from voronka.audit.models import HistoryEntry
+
+    admin_user.is_superuser = True
+    admin_user.save(update_fields=["is_superuser"])
+    client = client_for(admin_user)
+    response = client.post(
+        reverse("admin:accounts_role_add"),
+        {
+            "name": "Стажёр",
+            "code": "intern",
+            "permissions-TOTAL_FORMS": "1",
+            "permissions-INITIAL_FORMS": "0",
+            "permissions-0-entity": "deal",
+            "permissions-0-action": "view",
+            "permissions-0-scope": "team",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    role = Role.objects.get(code="intern")
+    assert HistoryEntry.objects.filter(
+        entity="accounts.role", object_id=role.pk, actor=admin_user
+    ).exists()
+    rule = RolePermission.objects.get(role=role)
+    assert HistoryEntry.objects.filter(entity="accounts.rolepermission", object_id=rule.pk).exists()
