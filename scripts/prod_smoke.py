@@ -234,6 +234,8 @@ def walk(browser: Browser, pages: dict[str, str]) -> None:
         response, content = browser.get(path)
         if response.status != 200:
             raise SmokeFailure(f"the {name} ({path}) answered {response.status}")
+        if "script-src 'self'" not in (response.headers.get("Content-Security-Policy") or ""):
+            raise SmokeFailure(f"the {name} ({path}) has no Content-Security-Policy for scripts")
         print(f"  200  {name:<13} {path}")
         references |= static_references(content)
     print(f"  200  {check_static(browser, references)} static files under their hashed names")
