@@ -140,11 +140,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds what every web process must share (the sign-in failure counts, the API's
+# throttles): Redis with REDIS_URL, else a table of the database (`migrate` creates it).
+# Memory of one process would let each gunicorn worker count on its own: development only.
 if os.environ.get("REDIS_URL"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+elif DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "voronka_cache",
+        }
     }
 
 # Background jobs (Huey). Embedded: a SQLite queue file next to the database, consumed by the
@@ -232,6 +245,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of the web processes that append the client's address to X-Forwarded-For
+# (nginx with $proxy_add_x_forwarded_for: 1). With 0 the address is REMOTE_ADDR. Sign-in
+# throttling and the API's throttles count per address.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 # Content-Security-Policy (django-csp; Django 5.2 has none of its own). Scripts come only from
 # our own static files: no inline <script>, no on*= attributes, no eval; templates pass values
 # in data attributes or `json_script` blocks (type application/json, data that never runs).
@@ -252,6 +269,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# The language cookie goes where the session cookie goes; no script reads it.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
 
 REST_FRAMEWORK = {
@@ -265,6 +286,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "voronka.api.exceptions.exception_handler",
     "PAGE_SIZE": 25,
+    # Wrong tokens count with wrong passwords (accounts/throttle.py); this one limits calls of
+    # anonymous callers where the API lets them in at all (the schema while DEBUG=1).
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "60/minute")},
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
@@ -310,4 +336,8 @@ VORONKA = {
     # COUNT(*) over millions of rows costs more than the page itself.
     "LIST_COUNT_LIMIT": env_int("LIST_COUNT_LIMIT", 10000),
     "PAGE_SIZE": env_int("PAGE_SIZE", 25),
+    # Sign-in throttling (voronka/accounts/throttle.py): this many wrong passwords or API tokens
+    # for one account or from one address within so many minutes, and it must wait.
+    "LOGIN_FAILURE_LIMIT": env_int("LOGIN_FAILURE_LIMIT", 10),
+    "LOGIN_FAILURE_MINUTES": env_int("LOGIN_FAILURE_MINUTES", 15),
 }
