@@ -1,8 +1,17 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, Role, RolePermission, Team, User
+from .throttle import ThrottledSignIn
+
+
+class AdminLoginForm(ThrottledSignIn, AdminAuthenticationForm):
+    """The admin's own login page takes passwords too: throttled like the login form."""
+
+
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

@@ -17,6 +17,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
 
 logger = logging.getLogger("voronka.security")
@@ -72,7 +73,10 @@ def wait_seconds(*, username: str = "", address: str) -> int:
 
 def record_failure(*, username: str = "", address: str) -> None:
     now = time.time()
-    logger.warning("Sign-in failed: account %r, address %s", username, address)
+    if username:
+        logger.warning("Sign-in failed: account %r, address %s", username, address)
+    else:
+        logger.warning("Sign-in failed: a wrong API token from address %s", address)
     for kind, key in _keys(username=username, address=address).items():
         keep = _limit() - 1
         recent = [*(_recent(key, now)[-keep:] if keep else []), now]
@@ -104,3 +108,29 @@ def locked_message(wait: int) -> str:
         "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
         minutes,
     ) % {"minutes": minutes}
+
+
+class ThrottledSignIn:
+    """For a form built on Django's AuthenticationForm (ours, the admin's): while the account
+    or the address must wait, the password is not even checked; `retry_after` tells the view
+    how long (seconds) for its Retry-After header."""
+
+    retry_after = 0
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = client_address(self.request)
+        self.retry_after = wait_seconds(username=username, address=address)
+        if self.retry_after:
+            record_refusal(username=username, address=address, wait=self.retry_after)
+            raise ValidationError(locked_message(self.retry_after), code="locked")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            # A wrong password leaves no user; a right one of an inactive or non-staff user
+            # (the admin's form) is no guessing.
+            if self.get_user() is None and username and self.cleaned_data.get("password"):
+                record_failure(username=username, address=address)
+            raise
+        record_success(username=username)
+        return cleaned

@@ -111,3 +111,23 @@ def test_behind_a_proxy_the_address_is_the_one_it_saw(settings, rf):
     assert throttle.client_address(request) == "127.0.0.1"
     settings.NUM_PROXIES = 1
     assert throttle.client_address(request) == "203.0.113.7"
+
+
+def test_the_admins_login_page_is_throttled_too(admin_user, client):
+    for _attempt in range(10):
+        client.post(
+            "/admin/login/", {"username": "boss", "password": "wrong"}, REMOTE_ADDR="10.0.7.1"
+        )
+    response = client.post(
+        "/admin/login/",
+        {"username": "boss", "password": "secret-pass-123"},
+        REMOTE_ADDR="10.0.7.2",
+    )
+    assert "Слишком много неудачных попыток входа" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_right_password_of_a_non_staff_user_on_the_admin_page_is_no_failure(owner, client):
+    for _attempt in range(10):
+        client.post("/admin/login/", {"username": "owner", "password": "secret-pass-123"})
+    assert sign_in(client, "owner", "secret-pass-123").status_code == 302
