@@ -14,7 +14,7 @@ PYTEST_WORKERS ?= 2
 DEPLOY_ENV := DEBUG=0 ALLOWED_HOSTS=crm.example.com \
 	SECRET_KEY=ci-check-deploy-4f9a1c2e7b6d5a3f8e0c9b2a7d6e5f4c3b2a1908f7e6d5c4
 
-.PHONY: run test setup setup-dev lint check-deploy test-sqlite test-postgres bench seed-volume messages clean
+.PHONY: run test setup setup-dev lint check-deploy check-production test-sqlite test-postgres bench seed-volume messages clean
 
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --no-input
@@ -25,7 +25,7 @@ run: setup
 	@echo ""
 	DEBUG=1 $(PY) manage.py serve $(HOST):$(PORT)
 
-test: setup-dev lint check-deploy test-sqlite test-postgres
+test: setup-dev lint check-deploy check-production test-sqlite test-postgres
 
 setup: $(STAMPS)/python-base $(STAMPS)/vendor
 
@@ -56,6 +56,11 @@ lint: setup-dev
 
 check-deploy: setup-dev
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+# docs/deploy.md on a temporary SQLite database and STATIC_ROOT: migrate, collectstatic and
+# gunicorn with DEBUG=0, then a signed-in walk through the main pages and their static files.
+check-production: setup
+	$(PY) scripts/prod_smoke.py
 
 test-sqlite: setup-dev
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q

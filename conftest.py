@@ -35,6 +35,7 @@ def pytest_configure(config):
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    settings.LANGUAGE_COOKIE_SECURE = False
     settings.SECURE_HSTS_SECONDS = 0
     settings.STORAGES = {
         **settings.STORAGES,

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    "csp",
     "django_htmx",
     "template_partials",
     "rest_framework",
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -137,11 +140,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds what every web process must share (the sign-in failure counts, the API's
+# throttles): Redis with REDIS_URL, else a table of the database (`migrate` creates it).
+# Memory of one process would let each gunicorn worker count on its own: development only.
 if os.environ.get("REDIS_URL"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+elif DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "voronka_cache",
+        }
     }
 
 # Background jobs (Huey). Embedded: a SQLite queue file next to the database, consumed by the
@@ -187,7 +203,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -229,6 +245,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of the web processes that append the client's address to X-Forwarded-For
+# (nginx with $proxy_add_x_forwarded_for: 1). With 0 the address is REMOTE_ADDR. Sign-in
+# throttling and the API's throttles count per address.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+# Content-Security-Policy (django-csp; Django 5.2 has none of its own). Scripts come only from
+# our own static files: no inline <script>, no on*= attributes, no eval; templates pass values
+# in data attributes or `json_script` blocks (type application/json, data that never runs).
+# Styles allow 'unsafe-inline' on purpose: templates set data-driven colours and widths in
+# style attributes (stage colours, progress bars), and FullCalendar and htmx add <style>
+# elements of their own. Inline CSS cannot run script; script-src stays strict.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],  # FullCalendar's icon font is inlined in its CSS
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The language cookie goes where the session cookie goes; no script reads it.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
 
 REST_FRAMEWORK = {
@@ -242,6 +286,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "voronka.api.exceptions.exception_handler",
     "PAGE_SIZE": 25,
+    # Wrong tokens count with wrong passwords (accounts/throttle.py); this one limits calls of
+    # anonymous callers where the API lets them in at all (the schema while DEBUG=1).
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "60/minute")},
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
@@ -251,6 +300,8 @@ SPECTACULAR_SETTINGS = {
     "activities. Authenticate with `Authorization: Token <key>`.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page: for signed-in users only when DEBUG=0.
+    "SERVE_PERMISSIONS": ["voronka.api.permissions.SignedInOutsideDebug"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
@@ -285,4 +336,8 @@ VORONKA = {
     # COUNT(*) over millions of rows costs more than the page itself.
     "LIST_COUNT_LIMIT": env_int("LIST_COUNT_LIMIT", 10000),
     "PAGE_SIZE": env_int("PAGE_SIZE", 25),
+    # Sign-in throttling (voronka/accounts/throttle.py): this many wrong passwords or API tokens
+    # for one account or from one address within so many minutes, and it must wait.
+    "LOGIN_FAILURE_LIMIT": env_int("LOGIN_FAILURE_LIMIT", 10),
+    "LOGIN_FAILURE_MINUTES": env_int("LOGIN_FAILURE_MINUTES", 15),
 }

@@ -59,7 +59,10 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(autouse=True)
 def _defaults(transactional_db):
-    """Roles and the first pipeline come from data migrations, which a flush removes."""
+    """Roles and the first pipeline come from data migrations, which a flush removes. The
+    cache (a database table, sign-in failure counts) is not a model's: a flush keeps it."""
+    from django.core.cache import cache
+
     from voronka.accounts.defaults import create_default_roles
     from voronka.accounts.models import Role, RolePermission
     from voronka.sales.defaults import create_default_pipeline
@@ -67,3 +70,4 @@ def _defaults(transactional_db):
 
     create_default_roles(Role, RolePermission)
     create_default_pipeline(Pipeline, Stage)
+    cache.clear()

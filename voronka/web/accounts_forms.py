@@ -2,11 +2,12 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from voronka.accounts import throttle
 from voronka.accounts.models import ApiToken, User
 from voronka.ui.forms import StyledFormMixin
 
 
-class LoginForm(StyledFormMixin, auth_forms.AuthenticationForm):
+class LoginForm(StyledFormMixin, throttle.ThrottledSignIn, auth_forms.AuthenticationForm):
     pass
 
 

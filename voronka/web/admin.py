@@ -1,10 +1,20 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts.models import ApiToken, Role, RolePermission, Team, User
+from voronka.accounts.throttle import ThrottledSignIn
 from voronka.audit.models import Verb
 from voronka.audit.services import record_setting, setting_snapshot
+
+
+
+class AdminLoginForm(ThrottledSignIn, AdminAuthenticationForm):
+    """The admin's own login page takes passwords too: throttled like the login form."""
+
+
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)
