@@ -9,7 +9,6 @@ from voronka.audit.models import Verb
 from voronka.audit.services import record_setting, setting_snapshot
 
 
-
 class AdminLoginForm(ThrottledSignIn, AdminAuthenticationForm):
     """The admin's own login page takes passwords too: throttled like the login form."""
 
