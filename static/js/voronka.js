@@ -147,10 +147,58 @@
     });
   }
 
+  // The deal form: the pipeline first, then only its stages. The server renders every
+  // stage (grouped by pipeline, for a page without scripts, where it refuses a stage of
+  // another pipeline); here the list keeps the chosen pipeline's, and a new pipeline starts
+  // at its first stage.
+  function initStageChoices(root) {
+    root.querySelectorAll("select[data-pipeline-field]").forEach(function (stage) {
+      var pipeline = stage.form && stage.form.elements[stage.dataset.pipelineField];
+      if (!pipeline || stage.dataset.pipelineReady) return;
+      stage.dataset.pipelineReady = "1";
+      var all = Array.prototype.map.call(stage.querySelectorAll("option[data-pipeline]"), function (option) {
+        return option.cloneNode(true);
+      });
+      function offer(announce) {
+        var current = stage.value;
+        var mine = all.filter(function (option) { return option.dataset.pipeline === pipeline.value; });
+        stage.replaceChildren.apply(stage, mine.map(function (option) { return option.cloneNode(true); }));
+        var kept = mine.some(function (option) { return option.value === current; });
+        stage.value = kept ? current : mine.length ? mine[0].value : "";
+        if (announce && !kept) stage.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      pipeline.addEventListener("change", function () { offer(true); });
+      offer(false);
+    });
+  }
+
+  // A deal's edit form shows the checklist items of the stage chosen in it, to tick them
+  // on the way there (rules.missing_to_enter asks for them).
+  function initStageChecklist(root) {
+    root.querySelectorAll("[data-stage-checklist]").forEach(function (box) {
+      var stage = box.closest("form").elements[box.dataset.stageChecklist];
+      if (!stage || box.dataset.ready) return;
+      box.dataset.ready = "1";
+      function show() {
+        var any = false;
+        box.querySelectorAll("fieldset[data-stage]").forEach(function (group) {
+          var mine = group.dataset.stage === stage.value;
+          group.hidden = !mine;
+          any = any || mine;
+        });
+        box.hidden = !any;
+      }
+      stage.addEventListener("change", show);
+      show();
+    });
+  }
+
   function init(root) {
     initAutocomplete(root);
     initListInputs(root);
+    initStageChoices(root);
     initStageProbability(root);
+    initStageChecklist(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });

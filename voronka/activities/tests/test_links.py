@@ -124,7 +124,7 @@ def test_the_form_shows_the_refusal_and_keeps_what_was_typed(owner, two_clients)
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Ким Виктор работает в St. Christopher" in page
+    assert "Ким Виктор работает в ADAM &amp; EVE HOTELS, а не в St. Christopher" in page
     assert "Уточнить даты, новое" in page
     assert f'<option value="{c["london"].pk}" selected' in page
     call.refresh_from_db()
