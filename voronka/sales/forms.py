@@ -94,6 +94,8 @@ class DealForm(RecordForm):
             pipelines = pipelines | Pipeline.objects.filter(pk=current.pipeline_id)
         self.fields["pipeline"].queryset = pipelines.order_by("order", "id")
         self.fields["pipeline"].empty_label = None
+        # Left out (a form posted by a script, as the API does), it is the stage's.
+        self.fields["pipeline"].required = False
         self.fields["stage"].queryset = Stage.objects.select_related("pipeline")
         groups = selectors.stage_choices()
         if current is not None and not any(
@@ -123,6 +125,12 @@ class DealForm(RecordForm):
                 .order_by("stage__pipeline__order", "stage__pipeline_id", "stage__order", "order")
             )
             self.initial["checklist"] = sorted(rules.ticked_item_ids(self.instance))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("pipeline") is None and cleaned.get("stage") is not None:
+            cleaned["pipeline"] = cleaned["stage"].pipeline
+        return cleaned
 
     def checklist_groups(self) -> list[tuple[Stage, list]]:
         """The checkboxes by the stage that asks for them: the page shows the chosen stage's."""

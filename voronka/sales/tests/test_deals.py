@@ -74,7 +74,6 @@ def test_the_deal_form_creates_and_edits_a_deal(owner):
             "name": "2010/11/2/Лондон",
             "company": company.pk,
             "contact": contact.pk,
-            "pipeline": stage(0).pipeline_id,
             "stage": stage(0).pk,
             "amount": "1000.00",
             "currency": "USD",
@@ -90,7 +89,6 @@ def test_the_deal_form_creates_and_edits_a_deal(owner):
         {
             "name": deal.name,
             "company": company.pk,
-            "pipeline": stage(1).pipeline_id,
             "stage": stage(1).pk,
             "amount": "3000.00",
             "currency": "USD",
