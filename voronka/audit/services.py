@@ -143,20 +143,25 @@ def record_entry(
     new: Any = None,
     old_label: str = "",
     new_label: str = "",
+    batch: uuid.UUID | None = None,
+    position: int = 0,
+    at: datetime.datetime | None = None,
 ) -> HistoryEntry:
     """One history row about more than a field of the record (a checklist item ticked on a
-    deal): who, when, and what the reader sees in the labels."""
+    deal): who, when, and what the reader sees in the labels. Rows of one save share the
+    `batch` and `at` and read in `position` order."""
     return HistoryEntry.objects.create(
         entity=entity_of(record),
         object_id=record.pk,
-        batch=uuid.uuid4(),
+        batch=batch or uuid.uuid4(),
+        position=position,
         field=field,
         old_value=_raw(old),
         new_value=_raw(new),
         old_label=old_label[:255],
         new_label=new_label[:255],
         actor=actor,
-        changed_at=timezone.now(),
+        changed_at=at or timezone.now(),
     )
 
 

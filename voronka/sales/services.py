@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -203,8 +204,11 @@ def deal_set_tick(*, actor: User, deal: Deal, item: StageChecklistItem, ticked: 
         _tick(actor=actor, deal=deal, item=item, ticked=ticked)
 
 
-def _tick(*, actor: User, deal: Deal, item: StageChecklistItem, ticked: bool) -> None:
-    """Tick or untick one item; a change is a row of the deal's history (who, when)."""
+def _tick(
+    *, actor: User, deal: Deal, item: StageChecklistItem, ticked: bool, **history: Any
+) -> None:
+    """Tick or untick one item; a change is a row of the deal's history (who, when), in the
+    save's group of rows if `history` names it (batch, position, at)."""
     if ticked:
         _tick_row, changed = DealChecklistTick.objects.get_or_create(
             deal=deal, item=item, defaults={"ticked_by": actor}
@@ -220,6 +224,7 @@ def _tick(*, actor: User, deal: Deal, item: StageChecklistItem, ticked: bool) ->
             new=item.pk if ticked else None,
             old_label="" if ticked else item.text,
             new_label=item.text if ticked else "",
+            **history,
         )
 
 
@@ -231,11 +236,21 @@ def _set_checklist(
     the actor may change the deal."""
     wanted = {item.pk for item in ticked}
     have = rules.ticked_item_ids(deal)
-    for item in StageChecklistItem.objects.filter(stage__pipeline=pipeline).order_by(
+    items = StageChecklistItem.objects.filter(stage__pipeline=pipeline).order_by(
         "stage__order", "order", "id"
-    ):
-        if (item.pk in wanted) != (item.pk in have):
-            _tick(actor=actor, deal=deal, item=item, ticked=item.pk in wanted)
+    )
+    changing = [item for item in items if (item.pk in wanted) != (item.pk in have)]
+    batch, now = uuid.uuid4(), timezone.now()  # one save, one group of history rows
+    for position, item in enumerate(changing):
+        _tick(
+            actor=actor,
+            deal=deal,
+            item=item,
+            ticked=item.pk in wanted,
+            batch=batch,
+            position=position,
+            at=now,
+        )
 
 
 def deal_delete(*, actor: User, deal: Deal) -> None:

@@ -164,3 +164,20 @@ def test_the_edit_form_groups_the_checklist_by_stage(owner, invoice, corporate):
         ("Договор подписан", ["Договор согласован юристом"]),
     ]
     assert DealForm(user=owner).checklist_groups() == []
+
+
+def test_the_ticks_of_one_save_read_in_the_checklist_order(owner, invoice):
+    passports = StageChecklistItem.objects.create(
+        stage=stage(ORDER), text="Получены копии паспортов", order=2
+    )
+    deal = DealFactory(owner=owner, stage=stage(OFFER), contact=ContactFactory(owner=owner))
+    deal_update(
+        actor=owner,
+        deal=deal,
+        data={"stage": stage(ORDER), "checklist": [passports, invoice]},
+        version=None,
+    )
+    ticks = [
+        row.new for row in history(entity="deal", object_id=deal.pk) if row.field == "checklist"
+    ]
+    assert ticks == ["Счёт выставлен", "Получены копии паспортов"]
