@@ -3,30 +3,115 @@
 (function () {
   "use strict";
 
+  // The server searches (the lists' search: word prefixes, any case, Cyrillic too) and
+  // Tom Select shows exactly its answer to what is typed now, in its order (open deals
+  // first, the newest first), never options left over from an earlier answer: so the
+  // highlighted first option, which Enter picks, always matches.
   function initAutocomplete(root) {
     root.querySelectorAll("select[data-autocomplete-url]").forEach(function (select) {
       if (select.tomselect) return;
       var url = select.dataset.autocompleteUrl;
+      var answers = {}; // query -> the values the server answered, best first
+
+      function settled(control) {
+        // What Tom Select's own callback does about the spinner, without showing anything.
+        control.loading = Math.max(control.loading - 1, 0);
+        if (!control.loading) control.wrapper.classList.remove(control.settings.loadingClass);
+      }
+
       new TomSelect(select, {
         valueField: "value",
         labelField: "text",
         searchField: [],
+        sortField: [{ field: "$score", direction: "desc" }, { field: "$order" }],
+        dataAttr: "data",
         allowEmptyOption: false,
         plugins: select.required ? [] : ["clear_button"],
         placeholder: select.dataset.placeholder || "",
         loadThrottle: 250,
         preload: "focus",
+        closeAfterSelect: true,
+        shouldLoad: function () { return true; },
         load: function (query, callback) {
-          fetch(url + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
+          var control = this;
+          fetch(url + "?q=" + encodeURIComponent(query), {
+            credentials: "same-origin",
+            headers: { Accept: "application/json" },
+          })
             .then(function (response) { return response.json(); })
-            .then(function (json) { callback(json.results); })
+            .then(function (json) {
+              answers[query] = json.results.map(function (result) { return String(result.value); });
+              // An answer to what is no longer typed (or arriving after the choice) is kept
+              // for later but not shown: it must not reopen the list or reorder it under
+              // the pointer.
+              if (query !== control.inputValue() || !control.isFocused) {
+                delete control.loadedSearches[query];
+                settled(control);
+                return;
+              }
+              control.clearOptions(); // keeps the chosen option
+              callback(json.results);
+            })
             .catch(function () { callback(); });
         },
-        shouldLoad: function () { return true; },
+        score: function (query) {
+          var ranked = answers[query];
+          return function (option) {
+            var position = ranked ? ranked.indexOf(String(option.value)) : -1;
+            return position < 0 ? 0 : ranked.length - position;
+          };
+        },
         render: { no_results: function () { return '<div class="no-results">—</div>'; } },
       });
     });
   }
+
+  // The links of one record that must agree (an activity's company, contact and deal), as
+  // the services keep them: a chosen deal sets its company (`data-sets`) and, when the
+  // person field is empty, its contact (`data-fills`); a person fills an empty company; a
+  // person of another company gives way when the company changes (`data-belongs-to`).
+  // Options carry their links as `company` / `company_text`, `contact` / `contact_text`.
+  function chosenOption(select) {
+    var control = select.tomselect;
+    return control && select.value ? control.options[select.value] : null;
+  }
+
+  function choose(select, value, text) {
+    var control = select.tomselect;
+    if (!control || value === null || value === undefined || !text) return;
+    if (String(select.value) === String(value)) return;
+    control.addOption({ value: String(value), text: text });
+    control.setValue(String(value));
+  }
+
+  function namesOf(select, attribute) {
+    return (select.getAttribute(attribute) || "").split(" ").filter(Boolean);
+  }
+
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.form || !select.matches("select[data-autocomplete-url]")) return;
+    var form = select.form;
+    var option = chosenOption(select);
+    if (option) {
+      namesOf(select, "data-sets").forEach(function (name) {
+        var other = form.elements[name];
+        if (other) choose(other, option[name], option[name + "_text"]);
+      });
+      namesOf(select, "data-fills").forEach(function (name) {
+        var other = form.elements[name];
+        if (other && !other.value) choose(other, option[name], option[name + "_text"]);
+      });
+    }
+    form.querySelectorAll("select[data-belongs-to]").forEach(function (other) {
+      if (other === select || other.getAttribute("data-belongs-to") !== select.name) return;
+      var person = chosenOption(other);
+      var theirs = person ? person[select.name] : null;
+      if (theirs && select.value && String(theirs) !== String(select.value)) {
+        other.tomselect.clear();
+      }
+    });
+  });
 
   function initListInputs(root) {
     root.querySelectorAll("[data-list-input]").forEach(function (box) {
@@ -70,11 +155,59 @@
     });
   }
 
+  // The deal form: the pipeline first, then only its stages. The server renders every
+  // stage (grouped by pipeline, for a page without scripts, where it refuses a stage of
+  // another pipeline); here the list keeps the chosen pipeline's, and a new pipeline starts
+  // at its first stage.
+  function initStageChoices(root) {
+    root.querySelectorAll("select[data-pipeline-field]").forEach(function (stage) {
+      var pipeline = stage.form && stage.form.elements[stage.dataset.pipelineField];
+      if (!pipeline || stage.dataset.pipelineReady) return;
+      stage.dataset.pipelineReady = "1";
+      var all = Array.prototype.map.call(stage.querySelectorAll("option[data-pipeline]"), function (option) {
+        return option.cloneNode(true);
+      });
+      function offer(announce) {
+        var current = stage.value;
+        var mine = all.filter(function (option) { return option.dataset.pipeline === pipeline.value; });
+        stage.replaceChildren.apply(stage, mine.map(function (option) { return option.cloneNode(true); }));
+        var kept = mine.some(function (option) { return option.value === current; });
+        stage.value = kept ? current : mine.length ? mine[0].value : "";
+        if (announce && !kept) stage.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      pipeline.addEventListener("change", function () { offer(true); });
+      offer(false);
+    });
+  }
+
+  // A deal's edit form shows the checklist items of the stage chosen in it, to tick them
+  // on the way there (rules.missing_to_enter asks for them).
+  function initStageChecklist(root) {
+    root.querySelectorAll("[data-stage-checklist]").forEach(function (box) {
+      var stage = box.closest("form").elements[box.dataset.stageChecklist];
+      if (!stage || box.dataset.ready) return;
+      box.dataset.ready = "1";
+      function show() {
+        var any = false;
+        box.querySelectorAll("fieldset[data-stage]").forEach(function (group) {
+          var mine = group.dataset.stage === stage.value;
+          group.hidden = !mine;
+          any = any || mine;
+        });
+        box.hidden = !any;
+      }
+      stage.addEventListener("change", show);
+      show();
+    });
+  }
+
   function init(root) {
     initAutocomplete(root);
     initListInputs(root);
+    initStageChoices(root);
     initStageProbability(root);
     initSortable(root);
+    initStageChecklist(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });

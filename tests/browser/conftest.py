@@ -59,15 +59,19 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(autouse=True)
 def _defaults(transactional_db):
-    """Roles and the first pipeline come from data migrations, which a flush removes. The
-    cache (a database table, sign-in failure counts) is not a model's: a flush keeps it."""
+    """Roles, the first pipeline and the activity types and outcomes come from data
+    migrations, which a flush removes. The cache (a database table, sign-in failure counts)
+    is not a model's: a flush keeps it."""
     from django.core.cache import cache
 
     from voronka.accounts.defaults import create_default_roles
     from voronka.accounts.models import Role, RolePermission
+    from voronka.activities.defaults import create_default_types
+    from voronka.activities.models import ActivityType, Outcome
     from voronka.sales.defaults import create_default_pipeline
     from voronka.sales.models import Pipeline, Stage
 
     create_default_roles(Role, RolePermission)
     create_default_pipeline(Pipeline, Stage)
     cache.clear()
+    create_default_types(ActivityType, Outcome)

@@ -145,14 +145,17 @@ def test_the_seeds_deal_played_in_the_browser(page: Page, live_server, manager, 
     page.get_by_test_id(f"tick-{paid.pk}").click()
     page.get_by_test_id("close-won").click()
     expect(page.get_by_test_id("deal-probability")).to_contain_text("100%")
+    # The seed's seven rows, and the ticks that let the deal move (who ticked, and when).
     rows = page.get_by_test_id("history").locator("tbody tr")
-    expect(rows).to_have_count(7)
-    texts = [" | ".join(rows.nth(i).locator("td").all_inner_texts()[:3]) for i in range(7)]
+    expect(rows).to_have_count(9)
+    texts = [" | ".join(rows.nth(i).locator("td").all_inner_texts()[:3]) for i in range(9)]
     assert texts == [
         f"Стадия продаж | {ORDER} | {WON}",
         "Вероятность, % | 90 | 100",
+        "Чек-лист | — | Оплата получена",
         f"Стадия продаж | {OFFER} | {ORDER}",
         "Вероятность, % | 65 | 90",
+        "Чек-лист | — | Счёт выставлен",
         "Сумма | 1\xa0000,00 | 3\xa0000,00",
         f"Стадия продаж | Разведка | {OFFER}",
         "Вероятность, % | 10 | 65",

@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.contacts.models import Company, Contact
+from voronka.contacts.selectors import contact_links
 from voronka.sales.models import Deal
+from voronka.sales.selectors import deal_links
 from voronka.ui.forms import AutocompleteSelect, DateTimeInput, RecordForm, style_widgets
 
 from .models import REMIND_CHOICES, Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
@@ -36,9 +38,17 @@ class ActivityForm(RecordForm):
             "purpose": forms.Textarea(attrs={"rows": 2}),
             "due_at": DateTimeInput(),
             "end_at": DateTimeInput(),
+            # The links agree as the services keep them (services._align_links): a deal sets
+            # its company and fills an empty contact; a person fills an empty company and
+            # gives way to a company they do not work at (static/js/voronka.js).
             "company": AutocompleteSelect("contacts:company-autocomplete"),
-            "contact": AutocompleteSelect("contacts:contact-autocomplete"),
-            "deal": AutocompleteSelect("sales:deal-autocomplete"),
+            "contact": AutocompleteSelect(
+                "contacts:contact-autocomplete",
+                attrs={"data-fills": "company", "data-belongs-to": "company"},
+            ),
+            "deal": AutocompleteSelect(
+                "sales:deal-autocomplete", attrs={"data-sets": "company", "data-fills": "contact"}
+            ),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -85,8 +95,14 @@ class ActivityForm(RecordForm):
             )
         style_widgets(self)
         self.fields["company"].queryset = access.visible(user, Company.objects.all())
-        self.fields["contact"].queryset = access.visible(user, Contact.objects.all())
-        self.fields["deal"].queryset = access.visible(user, Deal.objects.all())
+        self.fields["contact"].queryset = access.visible(
+            user, Contact.objects.select_related("company")
+        )
+        self.fields["contact"].widget.links = lambda contact: contact_links(contact, user=user)
+        self.fields["deal"].queryset = access.visible(
+            user, Deal.objects.select_related("company", "contact")
+        )
+        self.fields["deal"].widget.links = lambda deal: deal_links(deal, user=user)
 
     def clean(self):
         cleaned = super().clean()

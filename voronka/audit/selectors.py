@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
@@ -32,6 +33,12 @@ URL_NAMES = {
     Entity.CONTACT: "contacts:contact-detail",
     Entity.DEAL: "sales:deal-detail",
     Entity.ACTIVITY: "activities:activity-detail",
+}
+
+
+# History rows that are not a field of the record (audit.services.record_entry), by name.
+EXTRA_FIELDS = {
+    "checklist": gettext_lazy("checklist"),
 }
 
 
@@ -88,9 +95,9 @@ def history(*, entity: str, object_id: int, limit: int = 200) -> list[HistoryRow
     for entry in entries:
         try:
             field = model._meta.get_field(entry.field)
-        except Exception:  # a field removed since: still show what was recorded
+        except Exception:  # a row about more than a field, or a field removed since
             field = models.CharField(name=entry.field)
-            field.verbose_name = entry.field
+            field.verbose_name = EXTRA_FIELDS.get(entry.field, entry.field)
         rows.append(
             HistoryRow(
                 field=entry.field,

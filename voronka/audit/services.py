@@ -134,6 +134,37 @@ def record_changes(*, actor: User | None, record: models.Model, changes: list) -
     HistoryEntry.objects.bulk_create(entries)
 
 
+def record_entry(
+    *,
+    actor: User | None,
+    record: models.Model,
+    field: str,
+    old: Any = None,
+    new: Any = None,
+    old_label: str = "",
+    new_label: str = "",
+    batch: uuid.UUID | None = None,
+    position: int = 0,
+    at: datetime.datetime | None = None,
+) -> HistoryEntry:
+    """One history row about more than a field of the record (a checklist item ticked on a
+    deal): who, when, and what the reader sees in the labels. Rows of one save share the
+    `batch` and `at` and read in `position` order."""
+    return HistoryEntry.objects.create(
+        entity=entity_of(record),
+        object_id=record.pk,
+        batch=batch or uuid.uuid4(),
+        position=position,
+        field=field,
+        old_value=_raw(old),
+        new_value=_raw(new),
+        old_label=old_label[:255],
+        new_label=new_label[:255],
+        actor=actor,
+        changed_at=at or timezone.now(),
+    )
+
+
 def record_event(
     *,
     verb: str,

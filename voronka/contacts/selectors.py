@@ -17,6 +17,21 @@ def contacts_visible_to(*, user) -> QuerySet[Contact]:
     return access.visible(user, Contact.objects.select_related("owner", "company"))
 
 
+def contact_label(contact: Contact) -> str:
+    """A person as an autocomplete offers them: the name, and the company to tell namesakes
+    apart."""
+    return f"{contact.full_name} ({contact.company.name})" if contact.company else contact.full_name
+
+
+def contact_links(contact: Contact, *, user) -> dict:
+    """What a form needs to know about a chosen person besides the name: the company, where
+    company and person must agree (its name only for a user who may see it)."""
+    links = {"company": contact.company_id}
+    if contact.company is not None and access.can_view(user, contact.company):
+        links["company_text"] = contact.company.name
+    return links
+
+
 def company_contacts(*, user, company: Company) -> dict:
     """The people of a company the user may see, for the company's page."""
     contacts = (

@@ -274,5 +274,6 @@ def contact_autocomplete(request: HttpRequest) -> HttpResponse:
         request,
         Contact.objects.select_related("company"),
         order_by=("last_name", "first_name", "pk"),
-        label=lambda c: f"{c.full_name} ({c.company.name})" if c.company else c.full_name,
+        label=selectors.contact_label,
+        data=lambda contact: selectors.contact_links(contact, user=request.user),
     )

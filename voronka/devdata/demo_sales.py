@@ -240,13 +240,19 @@ def play_the_seed_deal(
     # The seed's times: 09:09, 09:13 and 09:15 of one morning, three weeks and some ago.
     zone = zoneinfo.ZoneInfo(manager.timezone)
     morning = timezone.localtime(start, zone).replace(hour=9, minute=0, second=0, microsecond=0)
-    batches = list(
-        HistoryEntry.objects.filter(entity="deal", object_id=deal.pk)
-        .order_by("changed_at")
-        .values_list("batch", flat=True)
-        .distinct()
+    entries = list(
+        HistoryEntry.objects.filter(entity="deal", object_id=deal.pk).order_by("changed_at")
     )
-    for batch, minute in zip(dict.fromkeys(batches), (9, 13, 15), strict=False):
+    edits = dict.fromkeys(e.batch for e in entries if e.field != "checklist")
+    minute_of = dict(zip(edits, (9, 13, 15), strict=False))
+    # Our journal also keeps the checklist ticks: each a minute before the move it allowed.
+    following = 15
+    for entry in reversed(entries):
+        if entry.field == "checklist":
+            minute_of[entry.batch] = following - 1
+        else:
+            following = minute_of[entry.batch]
+    for batch, minute in minute_of.items():
         HistoryEntry.objects.filter(batch=batch).update(
             changed_at=morning + datetime.timedelta(minutes=minute)
         )

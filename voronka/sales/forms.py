@@ -7,7 +7,7 @@ from voronka.accounts.models import Entity
 from voronka.contacts.models import Company, Contact
 from voronka.ui.forms import AutocompleteSelect, DateInput, RecordForm, StyledFormMixin
 
-from . import selectors
+from . import rules, selectors
 from .models import (
     REQUIRABLE_FIELDS,
     Deal,
@@ -16,13 +16,42 @@ from .models import (
     LostReason,
     Pipeline,
     Stage,
+    StageChecklistItem,
     StageKind,
 )
 from .services import default_stage
 
 
+class StageSelect(forms.Select):
+    """Stages grouped by pipeline, each option saying its pipeline (`data-pipeline`): the form
+    offers only the stages of the pipeline chosen above it (static/js/voronka.js)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.pipeline_of: dict[str, int] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        pipeline = self.pipeline_of.get(str(value))
+        if pipeline is not None:
+            option["attrs"]["data-pipeline"] = pipeline
+        return option
+
+
+class ChecklistField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: StageChecklistItem) -> str:
+        return obj.text
+
+
 class DealForm(RecordForm):
     entity = Entity.DEAL
+
+    checklist = ChecklistField(
+        queryset=StageChecklistItem.objects.none(),
+        required=False,
+        label=_("Checklist"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
 
     class Meta:
         model = Deal
@@ -30,6 +59,7 @@ class DealForm(RecordForm):
             "name",
             "company",
             "contact",
+            "pipeline",
             "stage",
             "amount",
             "currency",
@@ -46,6 +76,7 @@ class DealForm(RecordForm):
         widgets = {
             "company": AutocompleteSelect("contacts:company-autocomplete"),
             "contact": AutocompleteSelect("contacts:contact-autocomplete"),
+            "stage": StageSelect(attrs={"data-pipeline-field": "pipeline"}),
             "expected_close_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
@@ -57,28 +88,64 @@ class DealForm(RecordForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["company"].queryset = access.visible(user, Company.objects.all())
         self.fields["contact"].queryset = access.visible(user, Contact.objects.all())
+        current = self.instance.stage if self.instance.pk else None
+        pipelines = Pipeline.objects.filter(is_active=True)
+        if current is not None:
+            pipelines = pipelines | Pipeline.objects.filter(pk=current.pipeline_id)
+        self.fields["pipeline"].queryset = pipelines.order_by("order", "id")
+        self.fields["pipeline"].empty_label = None
+        # Left out (a form posted by a script, as the API does), it is the stage's.
+        self.fields["pipeline"].required = False
         self.fields["stage"].queryset = Stage.objects.select_related("pipeline")
         groups = selectors.stage_choices()
-        current = self.instance.stage if self.instance.pk else None
         if current is not None and not any(
             current.pk == pk for _n, opts in groups for pk, _l in opts
         ):
             groups.append((current.pipeline.name, [(current.pk, current.name)]))
         self.fields["stage"].choices = [("", "—"), *groups]
+        self.fields["stage"].widget.pipeline_of = {
+            str(pk): pipeline for pk, pipeline in Stage.objects.values_list("pk", "pipeline_id")
+        }
         self.fields["stage"].widget.attrs["data-probabilities"] = ",".join(
             f"{pk}:{p}" for pk, p in Stage.objects.values_list("pk", "probability")
         )
         self.fields["probability"].required = False
         self.fields["lead_source"].queryset = LeadSource.objects.filter(is_active=True)
         self.fields["direction"].queryset = Direction.objects.filter(is_active=True)
-        if self.instance.pk is None and not self.initial.get("stage"):
+        if self.instance.pk is None:
+            del self.fields["checklist"]  # a new deal has nothing ticked: see rules.start_problems
             stage = default_stage()
             if stage is not None:
-                self.initial["stage"] = stage.pk
+                self.initial.setdefault("stage", stage.pk)
+                self.initial.setdefault("pipeline", stage.pipeline_id)
+        else:
+            self.fields["checklist"].queryset = (
+                StageChecklistItem.objects.filter(stage__pipeline__in=pipelines)
+                .select_related("stage")
+                .order_by("stage__pipeline__order", "stage__pipeline_id", "stage__order", "order")
+            )
+            self.initial["checklist"] = sorted(rules.ticked_item_ids(self.instance))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("pipeline") is None and cleaned.get("stage") is not None:
+            cleaned["pipeline"] = cleaned["stage"].pipeline
+        return cleaned
+
+    def checklist_groups(self) -> list[tuple[Stage, list]]:
+        """The checkboxes by the stage that asks for them: the page shows the chosen stage's."""
+        if "checklist" not in self.fields:
+            return []
+        groups: dict[Stage, list] = {}
+        for box in self["checklist"]:
+            groups.setdefault(box.data["value"].instance.stage, []).append(box)
+        return list(groups.items())
 
     def record_data(self) -> dict:
         data = super().record_data()
         data["probability"] = self.cleaned_data.get("probability")
+        if "checklist" in self.fields:
+            data["checklist"] = list(self.cleaned_data.get("checklist") or [])
         return data
 
 

@@ -294,7 +294,14 @@ class Deal(OwnedRecord):
     def clean(self) -> None:
         if self.stage_id and self.pipeline_id and self.stage.pipeline_id != self.pipeline_id:
             raise ValidationError(
-                {"stage": _("This stage belongs to another pipeline.")}, code="stage_pipeline"
+                {
+                    "stage": _(
+                        "The stage «%(stage)s» is not a stage of the pipeline «%(pipeline)s»: "
+                        "choose one of its stages."
+                    )
+                    % {"stage": self.stage.name, "pipeline": self.pipeline.name}
+                },
+                code="stage_pipeline",
             )
 
     def search_tokens_wanted(self) -> set[tuple[int, str]]:

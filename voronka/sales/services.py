@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from voronka.audit.records import FieldChange, create_record, update_record
 from voronka.audit.services import (
     record_deal_events,
     record_deleted,
+    record_entry,
     record_event,
     record_setting,
     setting_snapshot,
@@ -53,8 +55,11 @@ def _check_owner(actor: User, owner: User) -> None:
 
 
 def _fill_from_stage(deal: Deal) -> None:
+    """The pipeline and the probability follow the stage, unless given (a stage of another
+    pipeline than the one given is refused by Deal.clean)."""
     if deal.stage_id:
-        deal.pipeline_id = deal.stage.pipeline_id
+        if deal.pipeline_id is None:
+            deal.pipeline_id = deal.stage.pipeline_id
         if deal.probability is None:
             deal.probability = deal.stage.probability
 
@@ -98,7 +103,13 @@ def deal_create(*, actor: User, data: dict[str, Any]) -> Deal:
 def deal_update(*, actor: User, deal: Deal, data: dict[str, Any], version: int | None) -> Deal:
     """Change a deal. A new stage must be allowed by the pipeline's rules; it brings its
     pipeline and, unless one is given, its probability; closing sets the date, losing needs
-    a reason; the move is kept in the stage history and closing goes to the stream."""
+    a reason; the move is kept in the stage history and closing goes to the stream.
+
+    `data["checklist"]`, if given, is what is ticked among the checklist items of the
+    (new) stage's pipeline, ticked first so a move the items allow goes through in the same
+    save (the edit form's checkboxes); each tick and untick is kept in the history."""
+    data = dict(data)
+    checklist = data.pop("checklist", None)
     probability_given = "probability" in data and data["probability"] is not None
     old_probability = deal.probability
     moved: dict[str, Stage] = {}
@@ -106,6 +117,11 @@ def deal_update(*, actor: User, deal: Deal, data: dict[str, Any], version: int |
     def before_save(record: Deal, changes: list[FieldChange]) -> list[FieldChange]:
         fields = {c.field: c for c in changes}
         extra: list[FieldChange] = []
+        if checklist is not None:
+            # On the locked row the rights are checked on; before the move's rules read them.
+            _set_checklist(
+                actor=actor, deal=record, pipeline=record.stage.pipeline, ticked=checklist
+            )
 
         def put(field: str, value) -> None:
             old = getattr(record, Deal._meta.get_field(field).attname)
@@ -143,7 +159,8 @@ def deal_update(*, actor: User, deal: Deal, data: dict[str, Any], version: int |
                 raise ValidationError(errors)
             moved["from"] = old_stage
             moved["since"] = record.stage_entered_at
-            put("pipeline", new_stage.pipeline)
+            if "pipeline" not in data:
+                put("pipeline", new_stage.pipeline)
             keep_own_choice = probability_given and data["probability"] != old_probability
             if not keep_own_choice:
                 put("probability", new_stage.probability)
@@ -199,10 +216,57 @@ def deal_set_tick(*, actor: User, deal: Deal, item: StageChecklistItem, ticked: 
     access.require(actor, access.Action.CHANGE, deal)
     if item.stage.pipeline_id != deal.pipeline_id:
         raise ValidationError(_("This checklist item belongs to another pipeline."))
+    with transaction.atomic():
+        _tick(actor=actor, deal=deal, item=item, ticked=ticked)
+
+
+def _tick(
+    *, actor: User, deal: Deal, item: StageChecklistItem, ticked: bool, **history: Any
+) -> None:
+    """Tick or untick one item; a change is a row of the deal's history (who, when), in the
+    save's group of rows if `history` names it (batch, position, at)."""
     if ticked:
-        DealChecklistTick.objects.get_or_create(deal=deal, item=item, defaults={"ticked_by": actor})
+        _tick_row, changed = DealChecklistTick.objects.get_or_create(
+            deal=deal, item=item, defaults={"ticked_by": actor}
+        )
     else:
-        DealChecklistTick.objects.filter(deal=deal, item=item).delete()
+        changed, _rows = DealChecklistTick.objects.filter(deal=deal, item=item).delete()
+    if changed:
+        record_entry(
+            actor=actor,
+            record=deal,
+            field="checklist",
+            old=None if ticked else item.pk,
+            new=item.pk if ticked else None,
+            old_label="" if ticked else item.text,
+            new_label=item.text if ticked else "",
+            **history,
+        )
+
+
+def _set_checklist(
+    *, actor: User, deal: Deal, pipeline: Pipeline, ticked: list[StageChecklistItem]
+) -> None:
+    """Make the ticks of the pipeline's checklist items these (items of other pipelines in
+    the list are not the deal's business now and stay as they are). The caller has checked
+    the actor may change the deal."""
+    wanted = {item.pk for item in ticked}
+    have = rules.ticked_item_ids(deal)
+    items = StageChecklistItem.objects.filter(stage__pipeline=pipeline).order_by(
+        "stage__order", "order", "id"
+    )
+    changing = [item for item in items if (item.pk in wanted) != (item.pk in have)]
+    batch, now = uuid.uuid4(), timezone.now()  # one save, one group of history rows
+    for position, item in enumerate(changing):
+        _tick(
+            actor=actor,
+            deal=deal,
+            item=item,
+            ticked=item.pk in wanted,
+            batch=batch,
+            position=position,
+            at=now,
+        )
 
 
 def deal_delete(*, actor: User, deal: Deal) -> None:

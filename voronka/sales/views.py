@@ -250,7 +250,10 @@ def deal_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def deal_autocomplete(request: HttpRequest) -> HttpResponse:
-    return crud.autocomplete_response(request, Deal.objects.all(), order_by=("name", "pk"))
+    deals = selectors.deals_to_choose(user=request.user, query=request.GET.get("q", ""))
+    return crud.autocomplete_json(
+        deals, data=lambda deal: selectors.deal_links(deal, user=request.user)
+    )
 
 
 @login_required

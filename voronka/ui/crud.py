@@ -7,7 +7,7 @@ as a message above the form, possible duplicates are shown before a new record i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -165,14 +165,26 @@ def autocomplete_response(
     *,
     order_by: tuple[str, ...],
     label: Callable[[models.Model], str] = str,
+    data: Callable[[models.Model], dict] | None = None,
     limit: int = 20,
 ) -> JsonResponse:
     """JSON for Tom Select: the visible records whose words start with what was typed."""
-    query = request.GET.get("q", "")
-    queryset = access.visible(request.user, queryset)
-    if query.strip():
-        queryset = apply_search(queryset, query)
-    results = [
-        {"value": obj.pk, "text": label(obj)} for obj in queryset.order_by(*order_by)[:limit]
-    ]
+    queryset = apply_search(access.visible(request.user, queryset), request.GET.get("q", ""))
+    return autocomplete_json(queryset.order_by(*order_by)[:limit], label=label, data=data)
+
+
+def autocomplete_json(
+    records: Iterable[models.Model],
+    *,
+    label: Callable[[models.Model], str] = str,
+    data: Callable[[models.Model], dict] | None = None,
+) -> JsonResponse:
+    """The answer an autocomplete shows, in this order: `value` and `text` of each record,
+    and what `data` adds (the company of a deal, say, for the fields that follow it)."""
+    results = []
+    for obj in records:
+        result = {"value": obj.pk, "text": label(obj)}
+        if data is not None:
+            result |= data(obj)
+        results.append(result)
     return JsonResponse({"results": results})

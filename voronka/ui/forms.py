@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
@@ -119,12 +121,16 @@ class AutocompleteSelect(forms.Select):
     """A select that renders only the chosen option and asks the server for others as you type.
 
     Rendering all 300,000 companies into a page is not an option; Tom Select calls the URL
-    (which applies the access layer) with `?q=`.
+    (which applies the access layer) with `?q=` and shows exactly what it answers, in its
+    order (static/js/voronka.js). `links(record)` gives the chosen option the same extra data
+    the URL gives every answer (a deal's company, a person's company), for the fields that
+    follow it (`data-sets`, `data-fills`, `data-belongs-to` in attrs).
     """
 
-    def __init__(self, url_name: str, attrs=None):
+    def __init__(self, url_name: str, attrs=None, *, links=None):
         super().__init__(attrs)
         self.url_name = url_name
+        self.links = links
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -139,6 +145,8 @@ class AutocompleteSelect(forms.Select):
         if queryset is not None and chosen:
             for index, obj in enumerate(queryset.filter(pk__in=chosen)):
                 option = self.create_option(name, obj.pk, str(obj), True, index)
+                if self.links is not None:
+                    option["attrs"]["data-data"] = json.dumps(self.links(obj))
                 groups.append((None, [option], index))
         return [(None, [self.create_option(name, "", "", not chosen, 0)], 0), *groups]
 

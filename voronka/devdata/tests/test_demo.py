@@ -1,8 +1,12 @@
+import zoneinfo
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from voronka.accounts.models import User
+from voronka.audit.models import HistoryEntry
 from voronka.contacts.models import Company, Contact
 from voronka.core.search import apply_search
 from voronka.sales.models import Deal, Pipeline
@@ -50,6 +54,32 @@ def test_the_demo_is_the_travel_agency_of_the_seed(settings):
     assert apply_search(Contact.objects.all(), "турсынхан").count() == 1
     teams = set(User.objects.filter(role__code="manager").values_list("team__name", flat=True))
     assert teams == {"Выездной туризм", "Корпоративные клиенты"}
+
+
+def test_the_seeds_deal_keeps_its_morning_and_the_ticks_that_let_it_move(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    ticks = HistoryEntry.objects.filter(entity="deal", field="checklist")
+    deal = Deal.objects.get(pk=ticks.values("object_id")[:1])
+    zone = zoneinfo.ZoneInfo(deal.owner.timezone)
+    rows = [
+        (timezone.localtime(e.changed_at, zone).strftime("%H:%M"), e.field, e.new_label)
+        for e in HistoryEntry.objects.filter(entity="deal", object_id=deal.pk).order_by(
+            "changed_at", "position", "id"
+        )
+    ]
+    assert rows == [
+        ("09:09", "amount", ""),
+        ("09:09", "stage", "Ком. предложение / Выставление счета"),
+        ("09:09", "probability", ""),
+        ("09:12", "checklist", "Счёт выставлен"),
+        ("09:12", "checklist", "Получены копии паспортов"),
+        ("09:13", "stage", "Сборка заказа / Счет не оплачен"),
+        ("09:13", "probability", ""),
+        ("09:14", "checklist", "Оплата получена"),
+        ("09:15", "stage", "Закрыто с успехом / Отсутствие претензий Клиента"),
+        ("09:15", "probability", ""),
+    ]
 
 
 def test_the_demo_refuses_to_run_without_debug(settings):
