@@ -63,10 +63,12 @@ INSTALLED_APPS = [
     "voronka.contacts",
     "voronka.notifications",
     "voronka.sales",
+    "voronka.leads",
     "voronka.activities",
     "voronka.calendars",
     "voronka.automation",
     "voronka.handover",
+    "voronka.merging",
     "voronka.analytics",
     "voronka.web",
     "voronka.api",
@@ -285,4 +287,7 @@ VORONKA = {
     # COUNT(*) over millions of rows costs more than the page itself.
     "LIST_COUNT_LIMIT": env_int("LIST_COUNT_LIMIT", 10000),
     "PAGE_SIZE": env_int("PAGE_SIZE", 25),
+    # Public web forms (/f/<key>/): sendings per visitor address in a window of minutes.
+    "WEBFORM_RATE": env_int("WEBFORM_RATE", 5),
+    "WEBFORM_RATE_MINUTES": env_int("WEBFORM_RATE_MINUTES", 10),
 }

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.contacts.models import Company, Contact
+from voronka.leads.models import Lead
 from voronka.sales.models import Deal
 from voronka.ui.forms import AutocompleteSelect, DateTimeInput, RecordForm, style_widgets
 
@@ -27,6 +28,7 @@ class ActivityForm(RecordForm):
             "company",
             "contact",
             "deal",
+            "lead",
             "owner",
             "participants",
             "description",
@@ -39,6 +41,7 @@ class ActivityForm(RecordForm):
             "company": AutocompleteSelect("contacts:company-autocomplete"),
             "contact": AutocompleteSelect("contacts:contact-autocomplete"),
             "deal": AutocompleteSelect("sales:deal-autocomplete"),
+            "lead": AutocompleteSelect("leads:lead-autocomplete"),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -87,6 +90,7 @@ class ActivityForm(RecordForm):
         self.fields["company"].queryset = access.visible(user, Company.objects.all())
         self.fields["contact"].queryset = access.visible(user, Contact.objects.all())
         self.fields["deal"].queryset = access.visible(user, Deal.objects.all())
+        self.fields["lead"].queryset = access.visible(user, Lead.objects.all())
 
     def clean(self):
         cleaned = super().clean()
@@ -168,6 +172,7 @@ class QuickForm(forms.Form):
     company = forms.IntegerField(widget=forms.HiddenInput, required=False)
     contact = forms.IntegerField(widget=forms.HiddenInput, required=False)
     deal = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lead = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,7 +23,7 @@ from .models import Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
 from .reminders import notify_assigned
 from .tasks import send_invitations_later
 
-_RELATED = ("company", "contact", "deal")
+_RELATED = ("company", "contact", "deal", "lead")
 log = logging.getLogger("voronka.activities")
 
 

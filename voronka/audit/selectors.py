@@ -25,6 +25,7 @@ MODELS = {
     Entity.CONTACT: "contacts.Contact",
     Entity.DEAL: "sales.Deal",
     Entity.ACTIVITY: "activities.Activity",
+    Entity.LEAD: "leads.Lead",
 }
 
 URL_NAMES = {
@@ -32,6 +33,7 @@ URL_NAMES = {
     Entity.CONTACT: "contacts:contact-detail",
     Entity.DEAL: "sales:deal-detail",
     Entity.ACTIVITY: "activities:activity-detail",
+    Entity.LEAD: "leads:lead-detail",
 }
 
 

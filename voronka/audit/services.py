@@ -69,6 +69,22 @@ TRACKED_FIELDS: dict[str, list[str]] = {
         "mailing_consent",
         "owner",
     ],
+    Entity.LEAD: [
+        "person_name",
+        "company_name",
+        "phone",
+        "email",
+        "source",
+        "question",
+        "status",
+        "disqualify_reason",
+        "owner",
+        "team",
+        "requested_at",
+        "company",
+        "contact",
+        "deal",
+    ],
 }
 
 # A change of a deal's amount by at least this share is news for the stream.
