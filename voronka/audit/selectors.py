@@ -78,6 +78,15 @@ def display_value(field: models.Field, value, label: str = "") -> str:
     return str(value)
 
 
+def _marker_labels() -> dict[str, str]:
+    return {
+        "__deleted__": _("deleted"),
+        "__added__": _("added"),
+        "__merged__": _("merged with a duplicate"),
+        "__unmerged__": _("merge undone"),
+    }
+
+
 def history(*, entity: str, object_id: int, limit: int = 200) -> list[HistoryRow]:
     """A record's change history, newest first; one edit's fields in their listed order."""
     model = model_of(entity)
@@ -90,9 +99,9 @@ def history(*, entity: str, object_id: int, limit: int = 200) -> list[HistoryRow
     for entry in entries:
         try:
             field = model._meta.get_field(entry.field)
-        except Exception:  # a field removed since: still show what was recorded
+        except Exception:  # a marker, or a field removed since: still show what was recorded
             field = models.CharField(name=entry.field)
-            field.verbose_name = entry.field
+            field.verbose_name = _marker_labels().get(entry.field, entry.field)
         rows.append(
             HistoryRow(
                 field=entry.field,

@@ -108,6 +108,14 @@ class LeadSettingsForm(StyledFormMixin, forms.ModelForm):
 class WebFormForm(StyledFormMixin, forms.ModelForm):
     """A web form's settings; its fields as a checkbox, a label and a "required" per field."""
 
+    redirect_url = forms.URLField(
+        label=WebForm._meta.get_field("redirect_url").verbose_name,
+        help_text=WebForm._meta.get_field("redirect_url").help_text,
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = WebForm
         fields = [

@@ -3,8 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -322,13 +324,11 @@ def form_list(request: HttpRequest) -> HttpResponse:
 def _snippets(request: HttpRequest, web_form: WebForm) -> dict:
     """The link, the iframe and the plain HTML form to put on the site."""
     url = request.build_absolute_uri(web_form.public_url())
-    return {
-        "public_link": url,
-        "iframe_snippet": (
-            f'<iframe src="{url}" title="{web_form.title or web_form.name}" '
-            'width="100%" height="560" style="border:0" loading="lazy"></iframe>'
-        ),
-        "plain_fields": [
+    plain = {
+        "action_url": url,
+        "honeypot": HONEYPOT,
+        "submit_label": web_form.submit_label or _("Send"),
+        "fields": [
             {
                 "name": spec["name"],
                 "label": spec.get("label") or FORM_FIELDS[spec["name"]],
@@ -337,8 +337,17 @@ def _snippets(request: HttpRequest, web_form: WebForm) -> dict:
             }
             for spec in web_form.fields
         ],
-        "action_url": url,
-        "honeypot": HONEYPOT,
+    }
+    return {
+        "public_link": url,
+        "iframe_snippet": format_html(
+            '<iframe src="{}" title="{}" width="100%" height="560" style="border:0" '
+            'loading="lazy"></iframe>',
+            url,
+            web_form.title or web_form.name,
+        ),
+        # Shown as text to copy: rendered here, escaped again where it is shown.
+        "plain_snippet": render_to_string("leads/_plain_snippet.html", plain),
         "redirect_param": REDIRECT_PARAM,
     }
 
