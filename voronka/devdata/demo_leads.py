@@ -16,7 +16,7 @@ from voronka.leads.models import (
     WebForm,
 )
 from voronka.leads.services import lead_create, lead_set_status, settings_save, web_form_save
-from voronka.merging.conversion import lead_convert
+from voronka.merging.conversion import lead_convert, split_person
 from voronka.sales.models import LeadSource, Pipeline
 
 # person, company as typed, phone, e-mail, source, question, owner, hours ago, status
@@ -155,7 +155,9 @@ def demo_leads(*, admin: User, users: dict[str, User], now: datetime.datetime) -
                 lead=lead,
                 company=existing,
                 company_data=None if existing else {"name": company},
-                contact_data={"last_name": person.split()[1], "first_name": person.split()[0]},
+                contact_data=dict(
+                    zip(("last_name", "first_name"), split_person(person)[:2], strict=True)
+                ),
                 deal_data={"name": f"{company}: командировки в Шанхай", "pipeline": pipeline},
             )
             Lead.objects.filter(pk=lead.pk).update(

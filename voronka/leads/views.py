@@ -37,13 +37,13 @@ from .public import HONEYPOT, MAX_LENGTHS, REDIRECT_PARAM
 
 LEAD_COLUMNS = [
     Column("name", gettext_lazy("Lead")),
-    Column("status", gettext_lazy("Status")),
+    Column("status", gettext_lazy("Status"), classes="d-none d-sm-table-cell"),
     Column("source", gettext_lazy("Source"), sortable=False, classes="d-none d-md-table-cell"),
     Column(
         "contacts", gettext_lazy("Phone, e-mail"), sortable=False, classes="d-none d-lg-table-cell"
     ),
     Column("owner", gettext_lazy("Owner"), classes="d-none d-md-table-cell"),
-    Column("requested", gettext_lazy("Requested")),
+    Column("requested", gettext_lazy("Requested"), classes="d-none d-sm-table-cell"),
 ]
 
 BOARD_LIMIT = 30

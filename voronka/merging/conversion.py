@@ -35,14 +35,23 @@ from .moves import relations
 _LINKS = ("company", "contact", "deal")
 
 
+PATRONYMIC_ENDINGS = ("вич", "вна", "ична", "инична", "оглы", "кызы", "улы", "қызы")
+
+
 def split_person(name: str) -> tuple[str, str, str]:
-    """«Иванов Пётр Сергеевич» → last, first, middle; a single word is the last name."""
+    """A name as typed into a form, as last, first and middle name. «Иванов Пётр Сергеевич»
+    (with a patronymic) is in the formal order; two words are how people introduce themselves,
+    «Болат Турсынхан» = first and last; a single word is taken as the last name."""
     parts = (name or "").split()
     if not parts:
         return "", "", ""
     if len(parts) == 1:
         return parts[0], "", ""
-    return parts[0], parts[1], " ".join(parts[2:])
+    if len(parts) == 2:
+        return parts[1], parts[0], ""
+    if parts[-1].casefold().endswith(PATRONYMIC_ENDINGS):
+        return parts[0], parts[1], " ".join(parts[2:])
+    return parts[-1], parts[0], " ".join(parts[1:-1])
 
 
 def company_suggestions(lead: Lead):

@@ -109,10 +109,16 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
     company_dups = access.disclosed(request.user, [m.record for m in company_found])
     contact_dups = access.disclosed(request.user, [m.record for m in contact_found])
     last, first, middle = conversion.split_person(lead.person_name)
+    # The strongest probable duplicate the user may open is offered first: linking is the
+    # usual answer, a new company the exception.
+    first_company = next((r for r, visible in company_dups if visible), None)
+    first_contact = next((r for r, visible in contact_dups if visible), None)
     initial = {
-        "company_choice": "new",
+        "company_choice": str(first_company.pk) if first_company else "new",
         "company_name": lead.company_name or lead.person_name,
-        "contact_choice": "new" if lead.person_name else "none",
+        "contact_choice": str(first_contact.pk)
+        if first_contact
+        else ("new" if lead.person_name else "none"),
         "last_name": last,
         "first_name": first,
         "middle_name": middle,
@@ -175,8 +181,8 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
             "contact_dups": contact_dups,
             "company_reasons": _reasons(company_found),
             "contact_reasons": _reasons(contact_found),
-            "company_choice": form["company_choice"].value() or "new",
-            "contact_choice": form["contact_choice"].value() or "new",
+            "company_choice": str(form["company_choice"].value() or "new"),
+            "contact_choice": str(form["contact_choice"].value() or "new"),
         },
     )
 

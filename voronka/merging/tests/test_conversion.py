@@ -130,3 +130,23 @@ def test_the_page_keeps_what_was_typed_on_an_error(lead, owner):
     )
     assert response.status_code == 200
     assert Activity.objects.count() == 0 and Company.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "typed,parts",
+    [
+        ("Болат Турсынхан", ("Турсынхан", "Болат", "")),
+        ("Иванов Пётр Сергеевич", ("Иванов", "Пётр", "Сергеевич")),
+        ("Алиев Тимур Рустам оглы", ("Алиев", "Тимур", "Рустам оглы")),
+        ("Петров", ("Петров", "", "")),
+        ("", ("", "", "")),
+    ],
+)
+def test_a_typed_name_is_split_into_last_first_and_middle(typed, parts):
+    assert conversion.split_person(typed) == parts
+
+
+def test_the_page_offers_the_duplicate_first(lead, owner):
+    existing = CompanyFactory(name="Ромашка", owner=owner)
+    page = client_for(owner).get(f"/leads/{lead.pk}/convert/").content.decode()
+    assert f'id="company-{existing.pk}" value="{existing.pk}" checked' in page
