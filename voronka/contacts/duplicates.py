@@ -198,6 +198,8 @@ class Group:
     reason: str  # "email", "phone", "tax_id" or "name"
     key: str
     records: list = field(default_factory=list)
+    # Every (reason, key) the same records share: one pair is listed once.
+    matches: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _token_groups(model, visible_ids: models.QuerySet, limit: int) -> list[Group]:
@@ -238,7 +240,21 @@ def _name_groups(rows: Iterable[tuple[int, str]], limit: int) -> list[Group]:
     return groups[:limit]
 
 
+def _combined(groups: list[Group]) -> list[Group]:
+    """Groups of the same records (a pair with the same phone and name) as one."""
+    by_ids: dict[frozenset, Group] = {}
+    for group in groups:
+        key = frozenset(group.records)
+        if key in by_ids:
+            by_ids[key].matches.append((group.reason, group.key))
+        else:
+            group.matches = [(group.reason, group.key)]
+            by_ids[key] = group
+    return list(by_ids.values())
+
+
 def _attach(model, groups: list[Group]) -> list[Group]:
+    groups = _combined(groups)
     ids = {pk for g in groups for pk in g.records}
     records = model.objects.select_related("owner").in_bulk(list(ids))
     for group in groups:

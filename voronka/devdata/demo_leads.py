@@ -8,6 +8,7 @@ import datetime
 
 from voronka.accounts.models import Team, User
 from voronka.contacts.models import Company
+from voronka.contacts.services import company_create
 from voronka.leads.models import (
     DisqualificationReason,
     Distribution,
@@ -171,4 +172,16 @@ def demo_leads(*, admin: User, users: dict[str, User], now: datetime.datetime) -
             Lead.objects.filter(pk=lead.pk).update(
                 first_contact_at=now - datetime.timedelta(hours=max(hours - 1, 0))
             )
+    # A double someone typed in by hand: the duplicates page finds it (same phone and name).
+    company_create(
+        actor=admin,
+        data={
+            "name": "Алатау Трейд, ТОО",
+            "is_customer": True,
+            "city": "Алматы",
+            "phones": ["+7 727 250 11 22"],
+            "owner": users["olga"],
+        },
+        allow_duplicates=True,
+    )
     return Lead.objects.count()

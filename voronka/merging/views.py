@@ -245,6 +245,13 @@ def merge_view(request: HttpRequest, kind: str) -> HttpResponse:
     for name in merge_fields(entity):
         field = model._meta.get_field(name)
         ours, theirs = _display(survivor, name), _display(loser, name)
+        # Phones and e-mails of both may be kept, when both have some and they differ.
+        both = (
+            name in LIST_FIELDS
+            and bool(getattr(survivor, name))
+            and bool(getattr(loser, name))
+            and ours != theirs
+        )
         rows.append(
             {
                 "name": name,
@@ -252,9 +259,8 @@ def merge_view(request: HttpRequest, kind: str) -> HttpResponse:
                 "ours": ours,
                 "theirs": theirs,
                 "differs": ours != theirs,
-                "can_both": name in LIST_FIELDS,
-                "chosen": params.get(f"f_{name}")
-                or ("both" if name in LIST_FIELDS and ours != theirs else "survivor"),
+                "can_both": both,
+                "chosen": params.get(f"f_{name}") or ("both" if both else "survivor"),
             }
         )
     if request.method == "POST":

@@ -49,6 +49,15 @@ def test_the_duplicates_page_shows_only_what_the_user_sees(pair, outsider):
     assert "Ромашка" not in page
 
 
+def test_a_pair_sharing_a_phone_and_a_name_is_listed_once(owner):
+    a = CompanyFactory(name="ТОО «Алатау Трейд»", phones=["+77272501122"], owner=owner)
+    b = CompanyFactory(name="Алатау Трейд, ТОО", phones=["+77272501122"], owner=owner)
+    groups = duplicates.company_groups(Company.objects.all())
+    assert len(groups) == 1
+    assert {r.pk for r in groups[0].records} == {a.pk, b.pk}
+    assert [reason for reason, _key in groups[0].matches] == ["phone", "name"]
+
+
 def test_contacts_are_grouped_by_email_and_by_full_name_in_any_order(owner):
     a = ContactFactory(last_name="Петров", first_name="Иван", emails=["ivan@x.kz"], owner=owner)
     b = ContactFactory(last_name="Иван", first_name="Петров", owner=owner)
