@@ -272,6 +272,14 @@ def lead_take(*, actor: User, lead: Lead) -> Lead:
     return locked
 
 
+def lead_contacted(*, lead_id: int | None, at) -> None:
+    """A call, meeting or letter with the lead was done: its first contact, if it had none
+    (the activities' services call this; a new lead stops being overdue)."""
+    if lead_id is None or at is None:
+        return
+    Lead.objects.filter(pk=lead_id, first_contact_at__isnull=True).update(first_contact_at=at)
+
+
 def lead_delete(*, actor: User, lead: Lead) -> None:
     access.require(actor, access.Action.DELETE, lead)
     with transaction.atomic():

@@ -338,3 +338,19 @@ def test_the_settings_are_the_administrators(owner, admin_user, team):
         "/settings/leads/", {"distribution": "owner", "overdue_hours": 99999}
     )
     assert bad.status_code == 200 and services.lead_settings().overdue_hours == 6
+
+
+def test_a_logged_call_is_the_first_contact_of_a_lead(owner):
+    lead = LeadFactory(owner=owner, requested_at=timezone.now() - datetime.timedelta(hours=10))
+    client_for(owner).post(
+        reverse("activities:activity-quick"),
+        {"what": "note", "subject": "Заметка", "lead": lead.pk, "next": "/"},
+    )
+    lead.refresh_from_db()
+    assert lead.first_contact_at is None and lead.is_overdue(4)
+    client_for(owner).post(
+        reverse("activities:activity-quick"),
+        {"what": "log_call", "subject": "Дозвонились", "lead": lead.pk, "next": "/"},
+    )
+    lead.refresh_from_db()
+    assert lead.first_contact_at is not None and not lead.is_overdue(4)
