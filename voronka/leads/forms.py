@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts.models import Entity, User
@@ -109,7 +110,7 @@ class WebFormForm(StyledFormMixin, forms.ModelForm):
     """A web form's settings; its fields as a checkbox, a label and a "required" per field."""
 
     redirect_url = forms.URLField(
-        label=WebForm._meta.get_field("redirect_url").verbose_name,
+        label=capfirst(WebForm._meta.get_field("redirect_url").verbose_name),
         help_text=WebForm._meta.get_field("redirect_url").help_text,
         max_length=500,
         required=False,

@@ -260,7 +260,7 @@ def new_form_key() -> str:
 # label. Nothing else a browser sends is kept.
 FORM_FIELDS = {
     "person_name": _("Your name"),
-    "company_name": _("Company"),
+    "company_name": pgettext_lazy("web form", "Company"),
     "phone": _("Phone"),
     "email": _("E-mail"),
     "question": _("Your question"),
