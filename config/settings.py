@@ -65,10 +65,12 @@ INSTALLED_APPS = [
     "voronka.contacts",
     "voronka.notifications",
     "voronka.sales",
+    "voronka.leads",
     "voronka.activities",
     "voronka.calendars",
     "voronka.automation",
     "voronka.handover",
+    "voronka.merging",
     "voronka.analytics",
     "voronka.web",
     "voronka.api",
@@ -340,4 +342,7 @@ VORONKA = {
     # for one account or from one address within so many minutes, and it must wait.
     "LOGIN_FAILURE_LIMIT": env_int("LOGIN_FAILURE_LIMIT", 10),
     "LOGIN_FAILURE_MINUTES": env_int("LOGIN_FAILURE_MINUTES", 15),
+    # Public web forms (/f/<key>/): sendings per visitor address in a window of minutes.
+    "WEBFORM_RATE": env_int("WEBFORM_RATE", 5),
+    "WEBFORM_RATE_MINUTES": env_int("WEBFORM_RATE_MINUTES", 10),
 }

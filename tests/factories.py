@@ -11,6 +11,7 @@ from voronka.activities import next_steps
 from voronka.activities.models import Activity, ActivityKind
 from voronka.contacts.models import Company, Contact
 from voronka.core.search import reindex
+from voronka.leads.models import Lead, WebForm
 from voronka.sales.models import Deal, Pipeline, Stage
 
 
@@ -109,3 +110,32 @@ class ActivityFactory(IndexedFactory):
         # Like the services: the deal's and the company's next planned activity follow.
         if create:
             next_steps.refresh(deals=[obj.deal_id], companies=[obj.company_id])
+
+
+class LeadFactory(IndexedFactory):
+    class Meta:
+        model = Lead
+
+    person_name = factory.Sequence(lambda n: f"Иван Петров{n}")
+    company_name = "Отель Ромашка"
+    phone = factory.Sequence(lambda n: f"+7701{n % 10_000_000:07d}")
+    email = factory.Sequence(lambda n: f"lead{n}@example.kz")
+    question = "Сколько стоит тур в Лондон?"
+    owner = factory.SubFactory(UserFactory)
+
+
+class WebFormFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebForm
+
+    name = factory.Sequence(lambda n: f"Форма {n}")
+    fields = factory.LazyFunction(
+        lambda: [
+            {"name": "person_name", "label": "", "required": True},
+            {"name": "phone", "label": "", "required": True},
+            {"name": "email", "label": "", "required": False},
+            {"name": "question", "label": "", "required": False},
+        ]
+    )
+    allowed_hosts = "example.kz"
+    min_fill_seconds = 3

@@ -1,7 +1,7 @@
 """The roles every installation starts with. Used by a data migration and by tests that flush
 the database; takes the model classes so the migration can pass its historical ones."""
 
-ENTITIES = ["company", "contact", "deal", "activity"]
+ENTITIES = ["company", "contact", "deal", "activity", "lead"]
 
 ROLES = [
     # code, name, is_admin, {action: scope}

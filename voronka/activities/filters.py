@@ -16,6 +16,7 @@ class ActivityFilter(RecordFilterSet):
     company = django_filters.NumberFilter(field_name="company_id", label=_("Company"))
     contact = django_filters.NumberFilter(field_name="contact_id", label=_("Contact"))
     deal = django_filters.NumberFilter(field_name="deal_id", label=_("Deal"))
+    lead = django_filters.NumberFilter(field_name="lead_id", label=_("Lead"))
     due_from = DayFromFilter(field_name="due_at", label=_("Due from"))
     due_to = DayToFilter(field_name="due_at", label=_("Due to"))
     # Set by the reports' links (a manager's scorecard): what was done in a period, and how.
@@ -29,6 +30,7 @@ class ActivityFilter(RecordFilterSet):
     )
     hidden_filters = (
         *RecordFilterSet.hidden_filters,
+        "lead",
         "done_from",
         "done_to",
         "outcome_kind",

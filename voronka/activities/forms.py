@@ -5,6 +5,7 @@ from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.contacts.models import Company, Contact
 from voronka.contacts.selectors import contact_links
+from voronka.leads.models import Lead
 from voronka.sales.models import Deal
 from voronka.sales.selectors import deal_links
 from voronka.ui.forms import AutocompleteSelect, DateTimeInput, RecordForm, style_widgets
@@ -29,6 +30,7 @@ class ActivityForm(RecordForm):
             "company",
             "contact",
             "deal",
+            "lead",
             "owner",
             "participants",
             "description",
@@ -49,6 +51,7 @@ class ActivityForm(RecordForm):
             "deal": AutocompleteSelect(
                 "sales:deal-autocomplete", attrs={"data-sets": "company", "data-fills": "contact"}
             ),
+            "lead": AutocompleteSelect("leads:lead-autocomplete"),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -103,6 +106,7 @@ class ActivityForm(RecordForm):
             user, Deal.objects.select_related("company", "contact")
         )
         self.fields["deal"].widget.links = lambda deal: deal_links(deal, user=user)
+        self.fields["lead"].queryset = access.visible(user, Lead.objects.all())
 
     def clean(self):
         cleaned = super().clean()
@@ -184,6 +188,7 @@ class QuickForm(forms.Form):
     company = forms.IntegerField(widget=forms.HiddenInput, required=False)
     contact = forms.IntegerField(widget=forms.HiddenInput, required=False)
     deal = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lead = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

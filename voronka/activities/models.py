@@ -174,6 +174,14 @@ class Activity(OwnedRecord):
         related_name="activities",
         verbose_name=_("deal"),
     )
+    lead = models.ForeignKey(
+        "leads.Lead",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("lead"),
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:

@@ -12,7 +12,9 @@ from .models import Activity, OutcomeKind
 def activities_visible_to(*, user) -> QuerySet[Activity]:
     return access.visible(
         user,
-        Activity.objects.select_related("owner", "company", "contact", "deal", "type", "outcome"),
+        Activity.objects.select_related(
+            "owner", "company", "contact", "deal", "lead", "type", "outcome"
+        ),
     )
 
 

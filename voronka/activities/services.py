@@ -17,13 +17,14 @@ from voronka.accounts.models import Entity, User
 from voronka.audit.records import FieldChange, create_record, update_record
 from voronka.audit.services import record_deleted
 from voronka.audit.values import require_active
+from voronka.leads.services import lead_contacted
 
 from . import next_steps
 from .models import Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
 from .reminders import notify_assigned
 from .tasks import send_invitations_later
 
-_RELATED = ("company", "contact", "deal")
+_RELATED = ("company", "contact", "deal", "lead")
 log = logging.getLogger("voronka.activities")
 
 
@@ -112,6 +113,12 @@ def _derive(activity: Activity) -> list[FieldChange]:
     return extra
 
 
+def _first_contact(activity: Activity) -> None:
+    """A done call, meeting or letter about a lead is its first contact."""
+    if activity.lead_id and activity.done and activity.kind != ActivityKind.NOTE:
+        lead_contacted(lead_id=activity.lead_id, at=activity.done_at or timezone.now())
+
+
 def default_type(kind: str) -> ActivityType | None:
     """The first active type of a kind: what "plan a call" means when no type is chosen."""
     return ActivityType.objects.filter(kind=kind, is_active=True).order_by("order", "id").first()
@@ -151,6 +158,7 @@ def activity_create(
         if participants:
             activity.participants.set(participants)
         next_steps.refresh(deals=[activity.deal_id], companies=[activity.company_id])
+        _first_contact(activity)
         _after_commit(
             activity,
             actor,
@@ -205,6 +213,7 @@ def activity_update(
                 deals=[activity.deal_id, moved.get("deal")],
                 companies=[activity.company_id, moved.get("company")],
             )
+        _first_contact(activity)
         added = False
         if participants is not None:
             activity.participants.set(participants)

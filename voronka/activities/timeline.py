@@ -19,7 +19,12 @@ from .forms import QuickForm
 from .models import ActivityKind
 from .selectors import activities_visible_to
 
-LINKS = {Entity.COMPANY: "company_id", Entity.CONTACT: "contact_id", Entity.DEAL: "deal_id"}
+LINKS = {
+    Entity.COMPANY: "company_id",
+    Entity.CONTACT: "contact_id",
+    Entity.DEAL: "deal_id",
+    Entity.LEAD: "lead_id",
+}
 
 
 @dataclass

@@ -17,6 +17,7 @@ from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.contacts.models import Company, Contact
 from voronka.core.errors import ConflictError
+from voronka.leads.models import Lead
 from voronka.sales.models import Deal
 from voronka.ui import crud
 from voronka.ui.bulk import bulk_context
@@ -107,7 +108,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
             initial[name] = request.GET[name][:255]
     if request.GET.get("type", "").isdigit():
         initial["type"] = int(request.GET["type"])
-    for name, model in (("company", Company), ("contact", Contact), ("deal", Deal)):
+    for name, model in (("company", Company), ("contact", Contact), ("deal", Deal), ("lead", Lead)):
         value = request.GET.get(name, "")
         if (
             value.isdigit()
@@ -212,7 +213,7 @@ def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
             if data["plan_next"]:
                 params = {
                     name: getattr(done, f"{name}_id")
-                    for name in ("company", "contact", "deal")
+                    for name in ("company", "contact", "deal", "lead")
                     if getattr(done, f"{name}_id")
                 }
                 params["kind"] = ActivityKind.CALL
@@ -244,7 +245,7 @@ QUICK_KINDS = {
 def _quick_links(request: HttpRequest, form: QuickForm) -> dict:
     """The record the quick form is about, each id through the access layer."""
     links = {}
-    for name, model in (("company", Company), ("contact", Contact), ("deal", Deal)):
+    for name, model in (("company", Company), ("contact", Contact), ("deal", Deal), ("lead", Lead)):
         pk = form.cleaned_data.get(name)
         if pk:
             links[name] = access.get_visible(request.user, model.objects.all(), pk)

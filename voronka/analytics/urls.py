@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_builder, views_classification, views_plans, views_scorecard
+from . import (
+    views,
+    views_builder,
+    views_classification,
+    views_leads,
+    views_plans,
+    views_scorecard,
+)
 
 app_name = "reports"
 
@@ -10,6 +17,7 @@ urlpatterns = [
     path("reports/layout/", views.layout, name="layout"),
     path("reports/export/<slug:block>.<slug:fmt>", views.export, name="export"),
     path("reports/abc-xyz/", views_classification.matrix, name="abc-xyz"),
+    path("reports/leads/", views_leads.lead_report, name="leads"),
     path("reports/scorecard/", views_scorecard.scorecard_page, name="scorecard"),
     path("reports/builder/", views_builder.report_list, name="builder"),
     path("reports/builder/new/", views_builder.report_edit, name="builder-new"),

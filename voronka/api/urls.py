@@ -9,6 +9,7 @@ from .contacts import ContactViewSet
 from .dashboard import DashboardViewSet
 from .deals import DealViewSet
 from .handover import HandoverViewSet
+from .leads import DisqualificationReasonViewSet, LeadViewSet
 from .notifications import NotificationViewSet
 from .pipelines import PipelineViewSet, StageViewSet
 from .rates import ExchangeRateViewSet
@@ -32,6 +33,10 @@ router.register("deals", DealViewSet, basename="deal")
 router.register("pipelines", PipelineViewSet, basename="pipeline")
 router.register("stages", StageViewSet, basename="stage")
 router.register("lead-sources", LeadSourceViewSet, basename="lead-source")
+router.register("leads", LeadViewSet, basename="lead")
+router.register(
+    "disqualification-reasons", DisqualificationReasonViewSet, basename="disqualification-reason"
+)
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("lost-reasons", LostReasonViewSet, basename="lost-reason")
 router.register("directions", DirectionViewSet, basename="direction")

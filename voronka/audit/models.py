@@ -71,6 +71,9 @@ class Verb(models.TextChoices):
     SETTING_CHANGED = "setting_changed", _("changed a setting")
     SETTING_DELETED = "setting_deleted", _("deleted a setting")
     SETTING_DEACTIVATED = "setting_deactivated", _("deactivated a setting")
+    CONVERTED = "converted", _("converted a lead")
+    MERGED = "merged", _("merged duplicates")
+    UNMERGED = "unmerged", _("undid a merge")
 
 
 class StreamEvent(models.Model):

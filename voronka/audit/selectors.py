@@ -26,6 +26,7 @@ MODELS = {
     Entity.CONTACT: "contacts.Contact",
     Entity.DEAL: "sales.Deal",
     Entity.ACTIVITY: "activities.Activity",
+    Entity.LEAD: "leads.Lead",
 }
 
 URL_NAMES = {
@@ -33,6 +34,7 @@ URL_NAMES = {
     Entity.CONTACT: "contacts:contact-detail",
     Entity.DEAL: "sales:deal-detail",
     Entity.ACTIVITY: "activities:activity-detail",
+    Entity.LEAD: "leads:lead-detail",
 }
 
 
@@ -83,6 +85,15 @@ def display_value(field: models.Field, value, label: str = "") -> str:
     return str(value)
 
 
+def _marker_labels() -> dict[str, str]:
+    return {
+        "__deleted__": _("deleted"),
+        "__added__": _("added"),
+        "__merged__": _("merged with a duplicate"),
+        "__unmerged__": _("merge undone"),
+    }
+
+
 def history(*, entity: str, object_id: int, limit: int = 200) -> list[HistoryRow]:
     """A record's change history, newest first; one edit's fields in their listed order."""
     model = model_of(entity)
@@ -95,9 +106,9 @@ def history(*, entity: str, object_id: int, limit: int = 200) -> list[HistoryRow
     for entry in entries:
         try:
             field = model._meta.get_field(entry.field)
-        except Exception:  # a row about more than a field, or a field removed since
+        except Exception:  # a marker, or a field removed since: still show what was recorded
             field = models.CharField(name=entry.field)
-            field.verbose_name = EXTRA_FIELDS.get(entry.field, entry.field)
+            field.verbose_name = {**EXTRA_FIELDS, **_marker_labels()}.get(entry.field, entry.field)
         rows.append(
             HistoryRow(
                 field=entry.field,

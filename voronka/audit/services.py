@@ -69,6 +69,22 @@ TRACKED_FIELDS: dict[str, list[str]] = {
         "mailing_consent",
         "owner",
     ],
+    Entity.LEAD: [
+        "person_name",
+        "company_name",
+        "phone",
+        "email",
+        "source",
+        "question",
+        "status",
+        "disqualify_reason",
+        "owner",
+        "team",
+        "requested_at",
+        "company",
+        "contact",
+        "deal",
+    ],
 }
 
 # A change of a deal's amount by at least this share is news for the stream.
@@ -276,6 +292,29 @@ def record_deleted(*, actor: User | None, record: models.Model, company=None) ->
 
 # The field name of the history row that says a record or a setting was deleted.
 DELETED_FIELD = "__deleted__"
+# … that a duplicate was merged into a record, or the merge undone (on both records).
+MERGED_FIELD = "__merged__"
+UNMERGED_FIELD = "__unmerged__"
+
+
+def record_marker(
+    *, actor: User | None, entity: str, object_id: int, field: str, old: str, new: str
+) -> None:
+    """One history row that is not a field's change (a merge, its undoing): the labels of
+    the time as its old and new values."""
+    HistoryEntry.objects.create(
+        entity=entity,
+        object_id=object_id,
+        batch=uuid.uuid4(),
+        field=field,
+        old_value=old[:255],
+        new_value=new[:255],
+        old_label=old[:255],
+        new_label=new[:255],
+        actor=actor,
+    )
+
+
 # … and that it was added (a setting's first row).
 ADDED_FIELD = "__added__"
 

@@ -21,6 +21,7 @@ from voronka.activities.services import activity_create
 from voronka.contacts.models import Company, Contact
 from voronka.contacts.services import company_create, contact_create
 from voronka.core.validators import bin_is_valid
+from voronka.devdata.demo_leads import demo_leads
 from voronka.devdata.demo_sales import (
     configure_pipelines,
     date_the_stream,
@@ -833,8 +834,11 @@ def load(*, stdout=None) -> dict[str, int]:
         now=now,
     )
 
+    leads = demo_leads(admin=admin, users=users, now=now)
+
     return {
         "users": len(users),
+        "leads": leads,
         "companies": Company.objects.count(),
         "contacts": Contact.objects.count(),
         "deals": Deal.objects.count(),

@@ -22,6 +22,7 @@ from voronka.activities.services import activity_delete
 from voronka.audit.selectors import model_of
 from voronka.contacts.services import company_delete, contact_delete
 from voronka.handover.services import handover, reassign
+from voronka.leads.services import lead_delete
 from voronka.sales.models import LostReason, Stage
 from voronka.sales.services import deal_delete, deal_move_stage
 
@@ -34,6 +35,7 @@ def _delete(user: User, record) -> None:
         Entity.CONTACT: lambda: contact_delete(actor=user, contact=record),
         Entity.DEAL: lambda: deal_delete(actor=user, deal=record),
         Entity.ACTIVITY: lambda: activity_delete(actor=user, activity=record),
+        Entity.LEAD: lambda: lead_delete(actor=user, lead=record),
     }
     deleters[record.access_entity]()
 

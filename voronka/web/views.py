@@ -12,6 +12,7 @@ from voronka.contacts.selectors import companies_visible_to, contacts_visible_to
 from voronka.core import money
 from voronka.core.pagination import slice_by_ids
 from voronka.core.search import apply_search, search_terms
+from voronka.leads.selectors import leads_visible_to
 from voronka.notifications.selectors import notifications_for
 from voronka.sales.models import StageKind
 from voronka.sales.selectors import deals_visible_to, without_next_step
@@ -89,6 +90,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 contacts_visible_to(user=user), query, ("last_name", "first_name", "pk")
             ),
             "deals": _section(deals_visible_to(user=user), query, ("name", "pk")),
+            "leads": _section(leads_visible_to(user=user), query, ("-requested_at", "-pk")),
         }
     template = (
         "web/search.html#results"

@@ -14,7 +14,12 @@ from ..timeline import record_context
 register = template.Library()
 
 RELATED_LIMIT = 20
-_LINKS = {Entity.COMPANY: "company", Entity.CONTACT: "contact", Entity.DEAL: "deal"}
+_LINKS = {
+    Entity.COMPANY: "company",
+    Entity.CONTACT: "contact",
+    Entity.DEAL: "deal",
+    Entity.LEAD: "lead",
+}
 
 
 @register.inclusion_tag("activities/_record_activities.html", takes_context=True)

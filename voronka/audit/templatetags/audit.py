@@ -87,6 +87,7 @@ def event_sentence(event) -> str:
             Entity.COMPANY: _("{actor} deleted the company {record}"),
             Entity.CONTACT: _("{actor} deleted the contact {record}"),
             Entity.DEAL: _("{actor} deleted the deal {record}"),
+            Entity.LEAD: _("{actor} deleted the lead {record}"),
         }.get(entity, _("{actor} deleted the activity {record}"))
     elif verb == Verb.CREATED and entity == Entity.DEAL:
         text = _("{actor} created the deal {record} for {amount}")
@@ -94,6 +95,21 @@ def event_sentence(event) -> str:
         text = _("{actor} created the company {record}")
     elif verb == Verb.CREATED and entity == Entity.CONTACT:
         text = _("{actor} created the contact {record}")
+    elif verb == Verb.CREATED and entity == Entity.LEAD:
+        parts["source"] = data.get("source") or "—"
+        text = _("New lead {record} ({source})")
+    elif verb == Verb.CONVERTED:
+        text = (
+            _("{actor} converted the lead {record} into {company}")
+            if company
+            else _("{actor} converted the lead {record}")
+        )
+    elif verb == Verb.MERGED:
+        parts["other"] = data.get("other", "")
+        text = _("{actor} merged {other} into {record}")
+    elif verb == Verb.UNMERGED:
+        parts["other"] = data.get("other", "")
+        text = _("{actor} undid the merge of {other} into {record}")
     elif verb == Verb.WON:
         text = (
             _("{actor} closed won the deal {record} with {company} for {amount}")

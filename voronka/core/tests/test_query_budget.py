@@ -41,7 +41,7 @@ BUDGETS = [
     ("sales:deal-list", {}, 20),  # + the bell, + the direction filter's choices
     ("sales:deal-list", {"status": "open", "sort": "amount"}, 20),  # + bell, directions
     ("activities:activity-list", {}, 11),  # + the bell
-    ("web:search", {"q": "иванов"}, 12),  # + the bell
+    ("web:search", {"q": "иванов"}, 14),  # + the bell, + leads (ids, rows)
     ("api:company-list", {}, 7),
     ("api:contact-list", {"search": "иванов"}, 7),
     ("api:deal-list", {}, 9),

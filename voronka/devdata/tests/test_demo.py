@@ -87,3 +87,20 @@ def test_the_demo_refuses_to_run_without_debug(settings):
     with pytest.raises(CommandError):
         call_command("load_demo")
     assert not User.objects.filter(username="admin").exists()
+
+
+def test_the_demo_has_leads_in_every_status_and_a_web_form(settings):
+    from voronka.leads.models import Lead, LeadStatus, WebForm
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    assert set(Lead.objects.values_list("status", flat=True)) == set(LeadStatus.values)
+    assert set(Lead.objects.values_list("source__name", flat=True)) == {
+        "Сайт",
+        "Выставка KITF",
+        "Форум",
+    }
+    converted = Lead.objects.get(status=LeadStatus.CONVERTED)
+    assert converted.company.name == "АО «Степной ветер»" and converted.deal is not None
+    assert Company.objects.filter(name="АО «Степной ветер»").count() == 1
+    assert WebForm.objects.get().source.name == "Сайт"
