@@ -34,6 +34,7 @@ from django.db.models.functions import Extract, TruncDate
 from django.utils import timezone
 
 from voronka.core import money
+from voronka.core.dates import month_label
 from voronka.sales import board
 from voronka.sales.models import Deal, LeadSource, Pipeline, StageChange, StageKind
 
@@ -52,6 +53,7 @@ class Bar:
     url: str = ""  # the filtered list behind the bar
     key: str = ""
     extra: Decimal | None = None  # a third figure where a block has one (forecast by win rate)
+    color: str = ""  # a stage's own colour, for the blocks by stage
     unconverted: set[str] = field(default_factory=set)
 
 
@@ -130,6 +132,7 @@ def pipeline_by_stage(deals: QuerySet[Deal], pipeline: Pipeline) -> list[Bar]:
             weighted=c.weighted.quantize(Decimal("0.01")),
             key=str(c.stage.pk),
             unconverted=c.unconverted,
+            color=c.stage.color,
         )
         for c in columns
         if c.stage.kind == StageKind.OPEN
@@ -156,7 +159,7 @@ def won_by_month(deals: QuerySet[Deal], start: datetime.date, end: datetime.date
         n, total, unconverted = sums.get(key, (0, Decimal(0), set()))
         bars.append(
             Bar(
-                label=key,
+                label=month_label(month),
                 count=n,
                 total=total.quantize(Decimal("0.01")),
                 key=key,
@@ -256,7 +259,7 @@ def forecast(deals: QuerySet[Deal], months: int = 6) -> list[Bar]:
     month = start
     while month < end:
         key = month.strftime("%Y-%m")
-        by_month[key] = Bar(label=key, key=key)
+        by_month[key] = Bar(label=month_label(month), key=key)
         month = (month + datetime.timedelta(days=32)).replace(day=1)
     for row in rows:
         key = row["expected_close_date"].strftime("%Y-%m")
@@ -279,6 +282,7 @@ class FunnelStep:
     of_first: float  # share of those that reached the first stage, %
     of_previous: float  # share of those that reached the previous stage, %
     key: str = ""
+    color: str = ""
 
 
 def funnel(
@@ -313,6 +317,7 @@ def funnel(
                 of_first=round(100 * n / base, 1) if base else 0.0,
                 of_previous=round(100 * n / previous, 1) if previous else (100.0 if n else 0.0),
                 key=str(stage.pk),
+                color=stage.color,
             )
         )
         previous = n
@@ -422,6 +427,7 @@ def days_per_stage(
                 count=row["n"],
                 total=days.quantize(Decimal("0.1")),
                 key=str(stage.pk),
+                color=stage.color,
             )
         )
     return bars
