@@ -35,9 +35,7 @@ def sign_in(page: Page, base: str) -> None:
     expect(page.get_by_role("heading", name=re.compile("Добро пожаловать"))).to_be_visible()
 
 
-def test_only_open_deals_on_the_board_warn_of_a_missing_next_step(
-    page: Page, live_server, manager
-):
+def test_only_open_deals_on_the_board_warn_of_a_missing_next_step(page: Page, live_server, manager):
     now = timezone.now()
     open_deal = DealFactory(owner=manager, name="Открытая", stage=stage(OPEN))
     won = DealFactory(owner=manager, name="Выигранная", stage=stage(WON), closed_at=now)
