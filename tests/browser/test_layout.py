@@ -262,6 +262,7 @@ def test_the_home_page_marks_open_deals_past_their_close_date(page: Page, live_s
     expect(late_row.locator("td.overdue")).to_have_attribute(
         "title", "Ожидаемая дата закрытия прошла"
     )
+    expect(late_row.locator("td.overdue")).to_have_css("color", "rgb(180, 35, 24)")
     expect(on_time.locator("td.overdue")).to_have_count(0)
     expect(page.get_by_test_id("top-deals-legend")).to_contain_text(
         "Красным — сделки, ожидаемая дата закрытия которых прошла."
