@@ -101,16 +101,19 @@
     }
   }
 
+  // A week of seven columns does not fit a phone: there the calendar opens as a day, with
+  // the list of the week and the month a tap away (the view buttons move below it).
+  var phone = window.matchMedia("(max-width: 767.98px)").matches;
+
   var calendar = new FullCalendar.Calendar(el, {
     now: wallNow,
     locale: el.dataset.locale,
     timeZone: el.dataset.timeZone,
-    initialView: "timeGridWeek",
-    headerToolbar: {
-      left: "prev,next today",
-      center: "title",
-      right: "timeGridDay,timeGridWeek,dayGridMonth",
-    },
+    initialView: phone ? "timeGridDay" : "timeGridWeek",
+    headerToolbar: phone
+      ? { left: "prev,next", center: "title", right: "today" }
+      : { left: "prev,next today", center: "title", right: "timeGridDay,timeGridWeek,dayGridMonth" },
+    footerToolbar: phone ? { center: "timeGridDay,listWeek,dayGridMonth" } : false,
     contentHeight: 640,
     allDaySlot: false,
     nowIndicator: true,

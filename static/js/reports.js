@@ -7,6 +7,13 @@
     maximumFractionDigits: 1,
   });
 
+  // The blocks by stage carry each stage's colour; the others are one blue (a pie takes
+  // Chart.js's own palette).
+  function colours(data) {
+    if (data.colors) return data.colors.map(function (colour) { return colour || "#0d6efd"; });
+    return data.type === "pie" ? undefined : "#0d6efd";
+  }
+
   function draw(canvas) {
     if (canvas.chart || typeof Chart === "undefined") return;
     const source = document.getElementById("chart-" + canvas.dataset.chart);
@@ -16,7 +23,7 @@
       type: data.type || "bar",
       data: {
         labels: data.labels,
-        datasets: [{ data: data.values, backgroundColor: data.type === "pie" ? undefined : "#0d6efd" }],
+        datasets: [{ data: data.values, backgroundColor: colours(data) }],
       },
       options: {
         maintainAspectRatio: false,

@@ -1,6 +1,7 @@
 """Playwright for Python driving Debian's Chromium against the live test server."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,17 @@ def _defaults(transactional_db):
     create_default_pipeline(Pipeline, Stage)
     cache.clear()
     create_default_types(ActivityType, Outcome)
+
+
+def wait_until(page, expression: str, arg=None, timeout: float = 15.0):
+    """Poll a JavaScript expression until it is truthy (and return it). Playwright's own
+    `wait_for_function` builds its predicate with `new Function`, which the pages'
+    Content-Security-Policy refuses (no 'unsafe-eval'); `evaluate` is not bound by it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout:.0f} s: {expression}")
+        page.wait_for_timeout(50)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import timezones
+
 
 def default_language() -> str:
     return settings.LANGUAGE_CODE
@@ -21,10 +23,9 @@ def default_timezone() -> str:
     return settings.TIME_ZONE
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [("UTC", "UTC")] + [
-        (name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name
-    ]
+def timezone_choices() -> list:
+    """Grouped and named in the current language (see `timezones`)."""
+    return timezones.choices()
 
 
 class Team(models.Model):

@@ -2,7 +2,13 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts.models import Entity
-from voronka.ui.filters import DayFromFilter, DayToFilter, OwnerFilter, RecordFilterSet
+from voronka.ui.filters import (
+    DayFromFilter,
+    DayToFilter,
+    OwnerFilter,
+    RecordFilterSet,
+    YesNoFilter,
+)
 
 from .models import Activity, ActivityKind, OutcomeKind
 
@@ -11,7 +17,7 @@ class ActivityFilter(RecordFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=ActivityKind.choices, label=_("Kind"), empty_label=_("Any kind")
     )
-    done = django_filters.BooleanFilter(field_name="done", lookup_expr="is", label=_("Done"))
+    done = YesNoFilter(field_name="done", lookup_expr="is", label=_("Done"))
     owner = OwnerFilter(entity=Entity.ACTIVITY)
     company = django_filters.NumberFilter(field_name="company_id", label=_("Company"))
     contact = django_filters.NumberFilter(field_name="contact_id", label=_("Contact"))

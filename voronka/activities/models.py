@@ -48,6 +48,13 @@ class ActivityType(ListValue):
         verbose_name_plural = _("activity types")
         ordering = ["order", "id"]
 
+    @property
+    def kind_if_unsaid(self) -> str:
+        """The kind, where the name does not say it already: «Визит» is a meeting, but
+        «Встреча» and «Письмо (e-mail)» need no «(встреча)», «(e-mail)» after them."""
+        kind = str(self.get_kind_display())
+        return "" if kind.casefold() in self.name.casefold() else kind
+
 
 class OutcomeKind(models.TextChoices):
     SUCCESS = "success", _("success")

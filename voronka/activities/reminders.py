@@ -36,6 +36,8 @@ def notify_assigned(*, activity: Activity, actor: User) -> Notification | None:
     if owner is None or actor is None or owner.pk == actor.pk or not owner.is_active:
         return None
     with translation.override(owner.language or settings.LANGUAGE_CODE):
+        # Translators: the name stays the subject, in the nominative: a template cannot
+        # decline a person's name («Поручение от Администратора»), so no sentence asks it to.
         title = _("%(actor)s gave you: %(subject)s") % {
             "actor": actor.display_name,
             "subject": activity.subject,

@@ -27,6 +27,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Avg, CharField, Count, F, Func, QuerySet, Sum, Value
 from django.db.models.functions import Concat
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -486,6 +487,13 @@ def _group_alias(field: Field) -> str:
     return f"g_{field.key}" if field.group_key else _alias(field)
 
 
+def _label(cell) -> str:
+    """A group's name on a chart: dates as people write them (07.11.2026), not 2026-11-07."""
+    if isinstance(cell, datetime.date):
+        return date_format(cell, "SHORT_DATE_FORMAT")
+    return str(cell)
+
+
 def _grouped(entity: Entity, spec: dict, qs: QuerySet) -> Result:
     groups = [entity.field(key) for key in spec["group_by"]]
     # A field grouped by its id: the id under its own name (the name's join is not needed).
@@ -538,7 +546,7 @@ def _grouped(entity: Entity, spec: dict, qs: QuerySet) -> Result:
     if spec["chart"]:
         chart = {
             "type": spec["chart"],
-            "labels": [" · ".join(str(cell) for cell in row[:-1]) for row in rows],
+            "labels": [" · ".join(_label(cell) for cell in row[:-1]) for row in rows],
             "values": [float(row[-1] or 0) for row in rows],
         }
     return Result(headers, rows, grouped=True, chart=chart, truncated=truncated)

@@ -142,7 +142,10 @@ def bars(key: str, deals, pipeline, start, end, common: dict) -> list:
             bar.url = _deals_url(common, stage=bar.key)
     elif key == "funnel":
         steps = selectors.funnel(deals, pipeline, start, end) if pipeline else []
-        bars = [selectors.Bar(label=step.label, count=step.count, key=step.key) for step in steps]
+        bars = [
+            selectors.Bar(label=step.label, count=step.count, key=step.key, color=step.color)
+            for step in steps
+        ]
         for bar, step in zip(bars, steps, strict=True):
             bar.of_first, bar.of_previous = step.of_first, step.of_previous
     else:
@@ -204,6 +207,8 @@ def context(user, params, only: str | None = None) -> dict:
             "values": [float(bar.count if key == "funnel" else bar.total) for bar in bars],
             "counts": [bar.count for bar in bars],
             "urls": [bar.url for bar in bars],
+            # The blocks by stage draw each bar in its stage's colour (as on the board).
+            "colors": [bar.color for bar in bars] if any(bar.color for bar in bars) else None,
         }
         for key, bars in blocks.items()
     }

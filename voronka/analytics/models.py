@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from voronka.contacts.models import RelationshipStage
+from voronka.core.dates import month_label
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -262,7 +263,12 @@ class SalesPlan(models.Model):
         indexes = [models.Index(fields=["start", "period"], name="plan_start_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_period_display()} {self.start:%Y-%m}"
+        if self.period == PlanPeriod.QUARTER:
+            return gettext("Q%(number)s %(year)s") % {
+                "number": (self.start.month - 1) // 3 + 1,
+                "year": self.start.year,
+            }
+        return month_label(self.start)
 
     def clean(self) -> None:
         errors = {}

@@ -52,6 +52,7 @@ class Bar:
     url: str = ""  # the filtered list behind the bar
     key: str = ""
     extra: Decimal | None = None  # a third figure where a block has one (forecast by win rate)
+    color: str = ""  # a stage's own colour, for the blocks by stage
     unconverted: set[str] = field(default_factory=set)
 
 
@@ -130,6 +131,7 @@ def pipeline_by_stage(deals: QuerySet[Deal], pipeline: Pipeline) -> list[Bar]:
             weighted=c.weighted.quantize(Decimal("0.01")),
             key=str(c.stage.pk),
             unconverted=c.unconverted,
+            color=c.stage.color,
         )
         for c in columns
         if c.stage.kind == StageKind.OPEN
@@ -155,7 +157,7 @@ def won_by_month(deals: QuerySet[Deal], start: datetime.date, end: datetime.date
         n, total, unconverted = sums.get(key, (0, Decimal(0), set()))
         bars.append(
             Bar(
-                label=key,
+                label=dates.month_label(month),
                 count=n,
                 total=total.quantize(Decimal("0.01")),
                 key=key,
@@ -251,7 +253,7 @@ def forecast(deals: QuerySet[Deal], months: int = 6) -> list[Bar]:
     by_month: dict[str, Bar] = {}
     for month in dates.months(start, end - datetime.timedelta(days=1)):
         key = dates.month_key(month)
-        by_month[key] = Bar(label=key, key=key)
+        by_month[key] = Bar(label=dates.month_label(month), key=key)
     for row in rows:
         key = dates.month_key(row["expected_close_date"])
         bar = by_month[key]
@@ -273,6 +275,7 @@ class FunnelStep:
     of_first: float  # share of those that reached the first stage, %
     of_previous: float  # share of those that reached the previous stage, %
     key: str = ""
+    color: str = ""
 
 
 def funnel(
@@ -307,6 +310,7 @@ def funnel(
                 of_first=round(100 * n / base, 1) if base else 0.0,
                 of_previous=round(100 * n / previous, 1) if previous else (100.0 if n else 0.0),
                 key=str(stage.pk),
+                color=stage.color,
             )
         )
         previous = n
@@ -416,6 +420,7 @@ def days_per_stage(
                 count=row["n"],
                 total=days.quantize(Decimal("0.1")),
                 key=str(stage.pk),
+                color=stage.color,
             )
         )
     return bars

@@ -56,6 +56,7 @@ class BarSerializer(serializers.Serializer):
         allow_null=True, help_text="Funnel: share of the previous stage's deals, %."
     )
     url = serializers.CharField(help_text="The deal list behind the bar.")
+    color = serializers.CharField(help_text="The stage's colour (blocks by stage), else empty.")
 
 
 class BlockSerializer(serializers.Serializer):
@@ -129,6 +130,7 @@ class DashboardViewSet(viewsets.ViewSet):
                 "of_first": getattr(bar, "of_first", None),
                 "of_previous": getattr(bar, "of_previous", None),
                 "url": bar.url,
+                "color": bar.color,
             }
             for bar in context["blocks"][pk]
         ]

@@ -10,10 +10,11 @@ from rest_framework.response import Response
 
 from voronka.notifications import selectors, services
 from voronka.notifications.models import Notification
+from voronka.ui.filters import YesNoFilter
 
 
 class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(
+    unread = YesNoFilter(
         method="filter_unread", help_text="true: only the unread ones; false: only the read ones."
     )
 

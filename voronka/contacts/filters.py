@@ -2,7 +2,13 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts.models import Entity
-from voronka.ui.filters import DayFromFilter, DayToFilter, OwnerFilter, RecordFilterSet
+from voronka.ui.filters import (
+    DayFromFilter,
+    DayToFilter,
+    OwnerFilter,
+    RecordFilterSet,
+    YesNoFilter,
+)
 
 from .models import AbcClass, Company, CompanyKind, Contact, RelationshipStage, XyzClass
 
@@ -18,10 +24,9 @@ class CompanyFilter(RecordFilterSet):
     city = django_filters.CharFilter(field_name="city", lookup_expr="exact", label=_("City"))
     created_from = DayFromFilter(field_name="created_at", label=_("Created from"))
     created_to = DayToFilter(field_name="created_at", label=_("Created to"))
-    no_next_step = django_filters.BooleanFilter(
+    no_next_step = YesNoFilter(
         method="filter_no_next_step",
         label=_("Customers without a next step"),
-        widget=django_filters.widgets.BooleanWidget,
     )
     abc_class = django_filters.ChoiceFilter(
         choices=AbcClass.choices, label=_("ABC class"), empty_label=_("Any ABC class")
@@ -73,7 +78,7 @@ class CompanyFilter(RecordFilterSet):
 class ContactFilter(RecordFilterSet):
     owner = OwnerFilter(entity=Entity.CONTACT)
     company = django_filters.NumberFilter(field_name="company_id", label=_("Company"))
-    mailing_consent = django_filters.BooleanFilter(label=_("Agrees to mailings"))
+    mailing_consent = YesNoFilter(label=_("Agrees to mailings"))
     created_from = DayFromFilter(field_name="created_at", label=_("Created from"))
     created_to = DayToFilter(field_name="created_at", label=_("Created to"))
 

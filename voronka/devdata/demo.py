@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from voronka.accounts.models import Role, Team, User
-from voronka.activities.models import Activity, ActivityKind
+from voronka.activities.models import Activity, ActivityKind, Outcome, OutcomeKind
 from voronka.activities.services import activity_create
+from voronka.analytics import activity_months, classification, completeness
 from voronka.contacts.models import Company, Contact
 from voronka.contacts.services import company_create, contact_create
 from voronka.core.validators import bin_is_valid
@@ -755,6 +756,20 @@ def load(*, stdout=None) -> dict[str, int]:
             "Нужен трансфер из аэропорта ночью",
         ],
     }
+    # Calls and meetings done with an outcome, mostly a good one: the scorecard's
+    # effectiveness has something to count.
+    outcomes = {outcome.kind: outcome for outcome in Outcome.objects.filter(is_active=True)}
+    good_and_bad = [
+        outcomes.get(kind)
+        for kind in (
+            OutcomeKind.SUCCESS,
+            OutcomeKind.SUCCESS,
+            OutcomeKind.MATERIALS,
+            OutcomeKind.SALE,
+            OutcomeKind.REFUSED,
+            OutcomeKind.POSTPONED,
+        )
+    ]
     for deal in deals:
         for _ in range(rng.randint(1, 3)):
             kind = rng.choice(list(subjects))
@@ -764,19 +779,28 @@ def load(*, stdout=None) -> dict[str, int]:
             due = day.replace(
                 hour=rng.randint(9, 18), minute=rng.choice([0, 15, 30, 45]), second=0, microsecond=0
             )
-            activity_create(
+            done = due < now and rng.random() < 0.8
+            outcome = (
+                rng.choice(good_and_bad)
+                if done and kind in (ActivityKind.CALL, ActivityKind.MEETING)
+                else None
+            )
+            activity = activity_create(
                 actor=admin,
                 data=dict(
                     kind=kind,
                     subject=rng.choice(subjects[kind]),
                     due_at=due,
-                    done=due < now and rng.random() < 0.8,
+                    done=done,
+                    outcome=outcome,
                     deal=deal,
                     contact=deal.contact,
                     company=deal.company,
                     owner=deal.owner,
                 ),
             )
+            if done:  # done when it was due, not when the demo was loaded
+                Activity.objects.filter(pk=activity.pk).update(done_at=due)
             activity_count += 1
     # Every manager starts the day with something to do: a call and a meeting today.
     local_now = timezone.localtime(now, timezone=zone)
@@ -833,6 +857,12 @@ def load(*, stdout=None) -> dict[str, int]:
         contact=contacts["Байжанов"],
         now=now,
     )
+    # What the nightly job computes, at once: a fresh demo opens with its customers
+    # classified (ABC/XYZ, relationship stages), the managers' data completeness and the
+    # past months' activities summed for the scorecard, not with empty reports until 01:30.
+    classification.recompute(day=today, actor=admin)
+    completeness.count(day=today)
+    activity_months.rebuild(today=today)
 
     leads = demo_leads(admin=admin, users=users, now=now)
 

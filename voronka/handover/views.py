@@ -33,6 +33,8 @@ def handover_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
+                    # Translators: names stay in the nominative (a template cannot decline
+                    # them): «Клиенты переданы (Алия Нурланова → Данияр Ахметов): …».
                     _("%(from)s's clients are handed over to %(to)s: %(what)s.")
                     % {
                         "from": from_user.display_name,

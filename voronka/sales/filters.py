@@ -9,6 +9,7 @@ from voronka.ui.filters import (
     OwnerFilter,
     RecordFilterSet,
     TeamFilter,
+    YesNoFilter,
 )
 from voronka.ui.forms import DateInput
 
@@ -65,10 +66,9 @@ class DealFilter(RecordFilterSet):
     # Set by the reports' links (a bar of lost reasons), like company and contact.
     lost_reason = django_filters.NumberFilter(field_name="lost_reason_id", label=_("Lost reason"))
     hidden_filters = (*RecordFilterSet.hidden_filters, "lost_reason")
-    no_next_step = django_filters.BooleanFilter(
+    no_next_step = YesNoFilter(
         method="filter_no_next_step",
         label=_("Without a next step"),
-        widget=django_filters.widgets.BooleanWidget,
     )
 
     def filter_no_next_step(self, queryset, name, value):

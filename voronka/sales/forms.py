@@ -1,11 +1,17 @@
 from django import forms
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.contacts.models import Company, Contact
-from voronka.ui.forms import AutocompleteSelect, DateInput, RecordForm, StyledFormMixin
+from voronka.ui.forms import (
+    AutocompleteSelect,
+    DateInput,
+    RecordForm,
+    StyledFormMixin,
+    style_widgets,
+)
 
 from . import rules, selectors
 from .models import (
@@ -217,7 +223,16 @@ class LostReasonForm(StyledFormMixin, forms.ModelForm):
         fields = ["name", "order", "is_active"]
 
 
-StageFormSet = formset_factory(StageForm, extra=2, can_delete=True, can_order=True)
+class BaseStageFormSet(BaseFormSet):
+    def add_fields(self, form, index):
+        # The order and delete fields come after the form styled its own ones.
+        super().add_fields(form, index)
+        style_widgets(form)
+
+
+StageFormSet = formset_factory(
+    StageForm, formset=BaseStageFormSet, extra=2, can_delete=True, can_order=True
+)
 
 
 class LeadSourceForm(StyledFormMixin, forms.ModelForm):

@@ -7,6 +7,7 @@ import datetime
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from voronka.accounts import access
 from voronka.accounts.access import team_ids_below
@@ -40,6 +41,27 @@ class DayToFilter(DayFromFilter):
         return qs.filter(
             **{f"{self.field_name}__lt": start_of_day(value + datetime.timedelta(days=1))}
         )
+
+
+class YesNoWidget(django_filters.widgets.BooleanWidget):
+    """«Все / Да / Нет»: django-filter's own widgets offer "Unknown" for the empty choice,
+    which reads as a third state of the record, not as "do not filter"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [
+            ("", pgettext_lazy("a yes/no filter left empty", "All")),
+            ("true", _("Yes")),
+            ("false", _("No")),
+        ]
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """Every yes/no filter of a list: empty shows all, `true`/`false` (or 1/0) filter."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", YesNoWidget)
+        super().__init__(*args, **kwargs)
 
 
 class OwnerFilter(django_filters.ModelChoiceFilter):

@@ -23,12 +23,14 @@ def style_widgets(form: forms.BaseForm, *, small: bool = False) -> None:
     for field in form.fields.values():
         widget = field.widget
         css = widget.attrs.get("class", "")
-        if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
+        # A list of check boxes first: it is a RadioSelect too, and a class set on it goes
+        # on its wrapper as well, which .form-check-input shrank to a lone box.
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            extra = ""
+        elif isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
             extra = "form-check-input"
         elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
             extra = "form-select"
-        elif isinstance(widget, forms.CheckboxSelectMultiple):
-            extra = ""
         else:
             extra = "form-control"
         if extra and small and extra != "form-check-input":

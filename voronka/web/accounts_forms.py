@@ -3,7 +3,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts import throttle
-from voronka.accounts.models import ApiToken, User
+from voronka.accounts.models import ApiToken, User, timezone_choices
 from voronka.ui.forms import StyledFormMixin
 
 
@@ -36,6 +36,12 @@ class ProfileForm(StyledFormMixin, forms.ModelForm):
             "language",
             "timezone",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The callable itself, so the zones are named in the language of each request (the
+        # form class was built once, in the language of the server's start).
+        self.fields["timezone"].choices = timezone_choices
 
 
 class ApiTokenForm(StyledFormMixin, forms.ModelForm):

@@ -35,7 +35,10 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     end_of_today = timezone.localtime().replace(hour=23, minute=59, second=59)
     open_deals = deals_visible_to(user=user).filter(stage__kind=StageKind.OPEN, **owners)
-    top_deals = open_deals.order_by("-amount", "pk")
+    top_deals = list(open_deals.order_by("-amount", "pk")[:10])
+    today = timezone.localdate()
+    for deal in top_deals:  # still open after the day it was expected to close
+        deal.close_date_passed = bool(deal.expected_close_date and deal.expected_close_date < today)
     no_step = without_next_step(open_deals)
     no_step_rows = list(no_step.order_by("-amount", "pk")[:5])
     # Counted up to NO_STEP_LIMIT ("100+" beyond): the page must stay fast for a big team.
@@ -57,7 +60,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "calls": list(mine.filter(kind=ActivityKind.CALL, due_at__lte=end_of_today)[:10]),
             "meetings": list(mine.filter(kind=ActivityKind.MEETING, due_at__lte=end_of_today)[:10]),
             "tasks": list(mine.filter(kind=ActivityKind.TASK, due_at__lte=end_of_today)[:10]),
-            "top_deals": list(top_deals[:10]),
+            "top_deals": top_deals,
+            "any_close_date_passed": any(deal.close_date_passed for deal in top_deals),
             "no_step_deals": no_step_rows,
             "unread_notes": list(notifications_for(user=user, unread=True)[:5]),
             "no_step_count": min(no_step_count, NO_STEP_LIMIT),

@@ -298,3 +298,10 @@ def test_the_report_page_runs_a_fixed_number_of_queries(count, owner, django_ass
     # access checks of the author's rights
     with django_assert_num_queries(11):
         client.get(url)
+
+
+def test_a_chart_grouped_by_a_date_names_its_days_as_people_write_them(owner):
+    DealFactory(owner=owner, expected_close_date=datetime.date(2026, 11, 7))
+    spec = {"group_by": ["expected_close"], "chart": "bar"}
+    result = builder.run("deals", spec, owner)
+    assert result.chart["labels"] == ["07.11.2026"]

@@ -126,6 +126,8 @@ def event_sentence(event) -> str:
         text = _("{actor} changed the amount of the deal {record} from {old} to {amount}")
     elif verb == Verb.REASSIGNED:
         parts |= {"from": data.get("from", ""), "to": data.get("to", "")}
+        # Translators: {from} and {to} are people's names, which a template cannot decline:
+        # keep them in the nominative («передал(а) {record}: {from} → {to}»).
         text = (
             _("{actor} handed {record} over from {from} to {to}")
             if parts["from"]

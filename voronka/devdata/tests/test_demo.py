@@ -104,3 +104,34 @@ def test_the_demo_has_leads_in_every_status_and_a_web_form(settings):
     assert converted.company.name == "АО «Степной ветер»" and converted.deal is not None
     assert Company.objects.filter(name="АО «Степной ветер»").count() == 1
     assert WebForm.objects.get().source.name == "Сайт"
+
+
+def test_a_fresh_demo_has_its_nightly_figures_at_once(settings):
+    """ABC/XYZ, the relationship stages, the data completeness and the summed activity months
+    are what the nightly job computes; the demo computes them as it loads."""
+    import datetime
+
+    from django.utils import timezone
+
+    from voronka.activities.models import Activity, ActivityKind
+    from voronka.analytics.models import ActivityMonth, ClassificationRun, CompletenessSnapshot
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    today = timezone.localdate()
+    run = ClassificationRun.objects.get()
+    assert run.day == today and run.finished_at is not None and run.changed > 0
+    assert Company.objects.exclude(abc_class="").count() >= 5
+    assert Company.objects.exclude(xyz_class="").count() >= 5
+    assert Company.objects.filter(relationship_stage="regular").exists()
+    owners = set(Company.objects.values_list("owner", flat=True))
+    snapshots = CompletenessSnapshot.objects.filter(day=today, entity="company")
+    assert set(snapshots.values_list("owner", flat=True)) == owners
+    assert ActivityMonth.objects.filter(month__lt=today.replace(day=1)).exists()
+    done = Activity.objects.filter(
+        done=True, kind__in=[ActivityKind.CALL, ActivityKind.MEETING], outcome__isnull=False
+    )
+    assert done.exists()
+    assert Activity.objects.filter(
+        done=True, done_at__lt=timezone.now() - datetime.timedelta(days=7)
+    ).exists()

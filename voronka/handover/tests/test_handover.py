@@ -65,7 +65,10 @@ def test_a_head_hands_over_everything_of_a_manager(head, owner, teammate, book):
         summary.data["from"] == owner.display_name and summary.data["to"] == teammate.display_name
     )
     assert StreamEvent.objects.filter(verb=Verb.REASSIGNED, object_id=company.pk).exists()
-    assert "передал(а) клиентов менеджера" in client.get(reverse("web:home")).content.decode()
+    assert (
+        "передал(а) клиентов: Алия Нурланова → Данияр Ахметов"
+        in client.get(reverse("web:home")).content.decode()
+    )
 
 
 def test_a_manager_may_not_hand_over(owner, teammate, book):
