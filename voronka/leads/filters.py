@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts.models import Entity
 from voronka.sales.models import LeadSource
-from voronka.ui.filters import DayFromFilter, DayToFilter, OwnerFilter, RecordFilterSet, TeamFilter
+from voronka.ui.filters import (
+    DayFromFilter,
+    DayToFilter,
+    OwnerFilter,
+    RecordFilterSet,
+    TeamFilter,
+    YesNoFilter,
+)
 
 from .models import Lead, LeadStatus
 from .selectors import overdue
@@ -20,14 +27,8 @@ class LeadFilter(RecordFilterSet):
     team = TeamFilter()
     requested_from = DayFromFilter(field_name="requested_at", label=_("Requested from"))
     requested_to = DayToFilter(field_name="requested_at", label=_("Requested to"))
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue",
-        label=_("Overdue: no first contact"),
-        widget=django_filters.widgets.BooleanWidget,
-    )
-    in_queue = django_filters.BooleanFilter(
-        label=_("In a team's queue"), widget=django_filters.widgets.BooleanWidget
-    )
+    overdue = YesNoFilter(method="filter_overdue", label=_("Overdue: no first contact"))
+    in_queue = YesNoFilter(label=_("In a team's queue"))
 
     sort_fields = {
         "requested": ["requested_at"],
