@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "voronka.calendars",
     "voronka.automation",
     "voronka.handover",
+    "voronka.mail",
     "voronka.analytics",
     "voronka.web",
     "voronka.api",
@@ -285,4 +286,17 @@ VORONKA = {
     # COUNT(*) over millions of rows costs more than the page itself.
     "LIST_COUNT_LIMIT": env_int("LIST_COUNT_LIMIT", 10000),
     "PAGE_SIZE": env_int("PAGE_SIZE", 25),
+    # Networks that outgoing connections (mail servers) may reach although they are private
+    # or local, e.g. "10.0.0.0/8" for an office mail server (core.net); none by default.
+    "OUTGOING_ALLOWED_NETWORKS": env_list("OUTGOING_ALLOWED_NETWORKS", ""),
 }
+
+# Mail (voronka.mail): the key that encrypts mailbox passwords in the database. Give every
+# deployment its own (any long random text; several, comma-separated, to rotate: the first
+# encrypts, all decrypt). Without it a key is derived from SECRET_KEY, and `check --deploy`
+# warns.
+MAIL_SECRET_KEY = os.environ.get("MAIL_SECRET_KEY", "")
+# The first sync of a mailbox takes the letters of the last N days only.
+MAIL_FIRST_SYNC_DAYS = env_int("MAIL_FIRST_SYNC_DAYS", 90)
+# Where attachments and the original letters are kept (the default storage's folder).
+MAIL_STORAGE_PREFIX = os.environ.get("MAIL_STORAGE_PREFIX", "mail")

@@ -11,6 +11,8 @@ from voronka.activities import next_steps
 from voronka.activities.models import Activity, ActivityKind
 from voronka.contacts.models import Company, Contact
 from voronka.core.search import reindex
+from voronka.mail import crypto
+from voronka.mail.models import Mailbox
 from voronka.sales.models import Deal, Pipeline, Stage
 
 
@@ -109,3 +111,23 @@ class ActivityFactory(IndexedFactory):
         # Like the services: the deal's and the company's next planned activity follow.
         if create:
             next_steps.refresh(deals=[obj.deal_id], companies=[obj.company_id])
+
+
+class MailboxFactory(factory.django.DjangoModelFactory):
+    """A personal mailbox; the servers are the test Dovecot and aiosmtpd when given."""
+
+    class Meta:
+        model = Mailbox
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Почта {n}")
+    email = factory.Sequence(lambda n: f"manager{n}@voronka.test")
+    imap_host = "127.0.0.1"
+    imap_port = 143
+    imap_security = "none"
+    imap_login = "user"
+    imap_password = factory.LazyFunction(lambda: crypto.encrypt("test-pass-2026"))
+    smtp_host = "127.0.0.1"
+    smtp_port = 25
+    smtp_security = "none"
+    smtp_login = ""

@@ -62,6 +62,7 @@ class Entity(models.TextChoices):
     CONTACT = "contact", _("contacts")
     DEAL = "deal", _("deals")
     ACTIVITY = "activity", _("activities")
+    EMAIL = "email", _("letters")
 
 
 class Action(models.TextChoices):
