@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("voronka.calendars.urls")),
     path("", include("voronka.automation.urls")),
     path("", include("voronka.handover.urls")),
+    path("", include("voronka.mail.urls")),
     path("", include("voronka.analytics.urls")),
     path("accounts/", include("voronka.web.accounts_urls")),
     path("api/v1/", include("voronka.api.urls")),
