@@ -26,7 +26,7 @@ def resolving_to(monkeypatch, *addresses):
         "192.168.1.1",
         "169.254.169.254",
         "100.64.0.1",
-        "0.0.0.0",
+        "0.0.0.0",  # noqa: S104 (an address refused, not bound)
         "224.0.0.1",
         "240.0.0.1",
         "255.255.255.255",
@@ -74,7 +74,7 @@ def test_an_unknown_host_is_said_so(monkeypatch):
         raise socket.gaierror("nope")
 
     monkeypatch.setattr(net.socket, "getaddrinfo", fails)
-    with pytest.raises(net.HostRefused, match="not found|не найден"):
+    with pytest.raises(net.HostRefused, match=r"not found|не найден"):
         net.resolve_allowed("no-such-host.invalid", 993)
 
 
