@@ -201,8 +201,8 @@ class SendStatus(models.TextChoices):
     NONE = "", _("—")
     QUEUED = "queued", _("waiting to be sent")
     SENDING = "sending", _("being sent")
-    SENT = "sent", _("sent")
-    FAILED = "failed", _("not sent")
+    SENT = "sent", pgettext_lazy("letter", "sent")
+    FAILED = "failed", pgettext_lazy("letter", "not sent")
 
 
 class Message(models.Model):
