@@ -275,3 +275,23 @@ def test_pages_of_mail_answer(owner, mailbox, received):
         client.get(reverse("mail:inbox") + "?q=секрет&show=unread&mailbox=abc&page=x").status_code
         == 200
     )
+
+
+@pytest.mark.parametrize("letters", [5, 50])
+def test_the_inbox_and_a_contacts_page_keep_their_query_budget(
+    letters, owner, mailbox, django_assert_num_queries
+):
+    contact = ContactFactory(owner=owner, emails=["client@example.com"])
+    for n in range(letters):
+        deliver(mailbox, letter(subject=f"Письмо {n}"))
+    client = client_for(owner)
+    # Session, user, role rules, the bell, recent views; the mailboxes the user reads and the
+    # teams above theirs, those mailboxes (for the filter); the capped count, the page's ids
+    # and rows (with their mailboxes).
+    with django_assert_num_queries(11):
+        assert client.get(reverse("mail:inbox")).status_code == 200
+    # The contact's page as before (see core's budgets) plus the letters card: readable
+    # mailboxes, the teams above, the page of link ids, its letters, their count.
+    client.get(contact.get_absolute_url())  # the first view also writes the recent views
+    with django_assert_num_queries(22):
+        assert client.get(contact.get_absolute_url()).status_code == 200
