@@ -16,12 +16,11 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.activities.models import ActivityKind
-from voronka.activities.services import activity_create
+from voronka.activities.services import activity_record_done
 from voronka.contacts.models import Company, CompanySearchToken, Contact, ContactSearchToken
 from voronka.core import text
 from voronka.core.search import TokenKind
@@ -156,23 +155,17 @@ def record_activity(message: Message, matches: Matches, *, actor: User, deal_id=
         if message.direction == Direction.INCOMING
         else ", ".join(message.recipients[:3])
     )
-    data = {
-        "kind": ActivityKind.EMAIL,
-        "subject": (message.subject or "—")[:255],
-        "done": True,
-        "due_at": message.date,
-        "deal": deal,
-        "contact": contact,
-        "company": company,
-        "owner": actor,
-        "description": f"{'←' if message.direction == Direction.INCOMING else '→'} {who}"[:500],
-    }
     try:
-        return activity_create(actor=actor, data=data)
+        return activity_record_done(
+            owner=actor,
+            kind=ActivityKind.EMAIL,
+            subject=message.subject,
+            at=message.date,
+            deal=deal,
+            contact=contact,
+            company=company,
+            description=f"{'←' if message.direction == Direction.INCOMING else '→'} {who}"[:500],
+        )
     except (ValidationError, PermissionDenied):
         log.warning("Letter %s: no activity on its records", message.pk, exc_info=True)
         return None
-
-
-def unlinked_filter() -> Q:
-    return Q(is_linked__is=False)

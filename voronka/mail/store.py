@@ -100,24 +100,20 @@ def store_fetched(
     internal_date: datetime.datetime | None,
 ) -> Message | None:
     """Store one letter of a folder; None when it was already stored."""
-    if Message.objects.filter(folder=folder, uidvalidity=folder.uidvalidity, uid=uid).exists():
-        return None
     parsed = parse(raw)
     key = message_key(parsed.message_id)
-    # Our own letter back from the Sent folder: the row that sent it takes the UID.
-    own = Message.objects.filter(
-        mailbox=mailbox, message_key=key, direction=Direction.OUTGOING, uid__isnull=True
-    ).first()
-    if own is not None:
-        Message.objects.filter(pk=own.pk).update(
-            folder=folder, uidvalidity=folder.uidvalidity, uid=uid
-        )
-        return None
-    # The same letter under a new UIDVALIDITY (the server renumbered the folder).
-    renumbered = Message.objects.filter(mailbox=mailbox, message_key=key, folder=folder).first()
-    if renumbered is not None:
-        Message.objects.filter(pk=renumbered.pk).update(uidvalidity=folder.uidvalidity, uid=uid)
-        return None
+    for pk, direction, stored_uid, folder_id, uidvalidity in Message.objects.filter(
+        mailbox=mailbox, message_key=key
+    ).values_list("pk", "direction", "uid", "folder_id", "uidvalidity"):
+        if folder_id == folder.pk and uidvalidity == folder.uidvalidity and stored_uid == uid:
+            return None  # stored already
+        # Our own letter back from the Sent folder: the row that sent it takes the UID; the
+        # same letter under a new UIDVALIDITY (the server renumbered the folder) likewise.
+        if (direction == Direction.OUTGOING and stored_uid is None) or folder_id == folder.pk:
+            Message.objects.filter(pk=pk).update(
+                folder=folder, uidvalidity=folder.uidvalidity, uid=uid
+            )
+            return None
     raw_name = files.store(raw, kind="raw")
     stored_files = [(a, files.store(a.payload, kind="files")) for a in parsed.attachments]
     date = parsed.date or internal_date or timezone.now()
