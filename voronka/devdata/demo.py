@@ -21,6 +21,7 @@ from voronka.activities.services import activity_create
 from voronka.contacts.models import Company, Contact
 from voronka.contacts.services import company_create, contact_create
 from voronka.core.validators import bin_is_valid
+from voronka.devdata.demo_mail import load_mail
 from voronka.devdata.demo_sales import (
     configure_pipelines,
     date_the_stream,
@@ -832,6 +833,7 @@ def load(*, stdout=None) -> dict[str, int]:
         contact=contacts["Байжанов"],
         now=now,
     )
+    letters = load_mail(users=users, contacts=contacts, now=now)
 
     return {
         "users": len(users),
@@ -839,4 +841,5 @@ def load(*, stdout=None) -> dict[str, int]:
         "contacts": Contact.objects.count(),
         "deals": Deal.objects.count(),
         "activities": Activity.objects.count(),
+        "letters": letters,
     }
