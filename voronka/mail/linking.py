@@ -31,7 +31,7 @@ from .models import Direction, Link, Message
 log = logging.getLogger("voronka.mail")
 
 # A letter to a whole mailing list is not about its hundred readers' deals.
-MAX_DEALS = 5
+MAX_DEALS = 3
 
 
 @dataclass
@@ -85,6 +85,9 @@ def match(addresses: set[str], *, thread_deal_id: int | None = None) -> Matches:
                     "company_id", flat=True
                 )
             )
+        if found.contacts and not thread_deal_id:
+            # A thread about a deal is about that deal only; otherwise the letter is about
+            # the open deals of the people in it.
             found.deals = list(
                 Deal.objects.filter(contact_id__in=found.contacts, stage__kind=StageKind.OPEN)
                 .order_by("-created_at")

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from voronka.core import search
+from voronka.core import search, text
+from voronka.core.search import TokenKind
 from voronka.notifications.models import Kind
 from voronka.notifications.services import notify
 
@@ -65,16 +66,22 @@ def touch_thread(thread: Thread, message: Message, *, people) -> None:
             updates["subject"] = message.subject[:500]
     if message.has_attachments:
         updates["has_attachments"] = True
+    model = search.token_model(Thread)
+    have = set(model.objects.filter(record=thread).values_list("kind", "token"))
+    # Who wrote and was written to, by name (the address when there is none), once each and
+    # without the mailbox itself.
+    known = {token for kind, token in have if kind == TokenKind.EMAIL}
+    own = thread.mailbox.email.lower()
     names = [thread.participants] if thread.participants else []
-    for name, address in people[:5]:
-        label = name or address
-        if label and label not in thread.participants:
-            names.append(label)
+    for name, address in people[:10]:
+        folded = text.fold(address)
+        if address.lower() == own or folded in known:
+            continue
+        known.add(folded)
+        names.append(name or address)
     updates["participants"] = ", ".join(names)[:500]
     Thread.objects.filter(pk=thread.pk).update(**updates)
     wanted = thread_tokens(subjects=[message.subject], people=people[:50])
-    model = search.token_model(Thread)
-    have = set(model.objects.filter(record=thread).values_list("kind", "token"))
     model.objects.bulk_create(
         [model(record=thread, kind=kind, token=token) for kind, token in wanted - have]
     )

@@ -92,3 +92,13 @@ def test_a_huge_letter_is_cut_for_the_page_and_says_so():
 def test_a_date_from_nowhere_is_no_date():
     parsed = parse(b"From: a@example.com\r\nDate: 31 Feb 99999 99:99\r\n\r\nx")
     assert parsed.date is None
+
+
+def test_words_beside_encoded_words_keep_their_spaces():
+    from email.message import EmailMessage
+
+    letter = EmailMessage()
+    letter["Subject"] = "Корпоративный выезд на 30 человек в 2027 году"
+    letter["From"] = "a@example.com"
+    letter.set_content("x")
+    assert parse(letter.as_bytes()).subject == "Корпоративный выезд на 30 человек в 2027 году"
