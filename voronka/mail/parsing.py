@@ -129,9 +129,14 @@ def decode_header_value(value) -> str:
         encoded = charset is not None
         # decode_header drops the blanks between an encoded word and plain text beside it
         # ("=?utf-8?b?…?= 30 =?utf-8?b?…?=" → "на30человек"); put one back, as make_header does.
-        if parts and previous_encoded is not None and encoded != previous_encoded:
-            if not parts[-1][-1:].isspace() and not text[:1].isspace():
-                parts.append(" ")
+        if (
+            parts
+            and previous_encoded is not None
+            and encoded != previous_encoded
+            and not parts[-1][-1:].isspace()
+            and not text[:1].isspace()
+        ):
+            parts.append(" ")
         parts.append(text)
         previous_encoded = encoded
     text = "".join(parts)
