@@ -463,6 +463,8 @@ def template_list(request: HttpRequest) -> HttpResponse:
 def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
     template = selectors.template_for(user=user, pk=pk) if pk is not None else None
+    if template is not None and template.owner_id != user.pk and not access.is_admin(user):
+        raise PermissionDenied(_("You may not change this template."))
     form = TemplateForm(request.POST or None, instance=template, may_share=access.is_admin(user))
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.fields}

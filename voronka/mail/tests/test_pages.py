@@ -295,3 +295,19 @@ def test_the_inbox_and_a_contacts_page_keep_their_query_budget(
     client.get(contact.get_absolute_url())  # the first view also writes the recent views
     with django_assert_num_queries(22):
         assert client.get(contact.get_absolute_url()).status_code == 200
+
+
+def test_a_shared_template_is_used_by_all_and_changed_by_its_author(owner, teammate, admin_user):
+    shared = Template.objects.create(owner=admin_user, name="Общий", body="x", is_shared=True)
+    assert "Общий" in client_for(teammate).get(reverse("mail:template-list")).content.decode()
+    assert (
+        client_for(teammate).get(reverse("mail:template-edit", args=[shared.pk])).status_code == 403
+    )
+    assert (
+        client_for(admin_user).get(reverse("mail:template-edit", args=[shared.pk])).status_code
+        == 200
+    )
+    mine = Template.objects.create(owner=owner, name="Мой", body="x")
+    assert (
+        client_for(teammate).get(reverse("mail:template-edit", args=[mine.pk])).status_code == 404
+    )
