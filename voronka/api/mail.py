@@ -86,6 +86,7 @@ class LetterViewSet(
     viewsets.GenericViewSet,
 ):
     filterset_class = LetterFilter
+    queryset = Message.objects.none()  # for the schema; get_queryset gives the caller's
 
     def get_queryset(self):
         return Message.objects.filter(
@@ -137,6 +138,7 @@ class LetterTemplateViewSet(viewsets.ReadOnlyModelViewSet):
     """The letter templates the caller may use (their own and the shared ones)."""
 
     serializer_class = TemplateSerializer
+    queryset = Template.objects.none()  # for the schema; get_queryset gives the caller's
 
     def get_queryset(self):
         return selectors.templates_for(user=self.request.user)
