@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from voronka.accounts import access
@@ -170,11 +169,3 @@ def thread_set_deal(*, actor: User, thread: Thread, deal) -> None:
                 object_id=deal.pk,
                 defaults={"mailbox_id": message.mailbox_id, "date": message.date},
             )
-
-
-def unread_total(*, mailbox_ids: list[int]) -> int:
-    return sum(
-        Thread.objects.filter(mailbox_id__in=mailbox_ids, unread_count__gt=0).values_list(
-            F("unread_count"), flat=True
-        )
-    )

@@ -15,6 +15,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -61,7 +62,9 @@ def touch_thread(thread: Thread, message: Message, *, people) -> None:
     }
     if message.date >= thread.last_at:
         updates["last_at"] = message.date
-        updates["snippet"] = " ".join((message.text or "").split())[:200]
+        # An HTML-only letter's beginning, from its HTML without the tags.
+        body = message.text or strip_tags(message.html[:5000])
+        updates["snippet"] = " ".join(body.split())[:200]
         if message.subject:
             updates["subject"] = message.subject[:500]
     if message.has_attachments:
