@@ -10,12 +10,13 @@ again.
 from __future__ import annotations
 
 import datetime
+import html
 import logging
 
+import nh3
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -62,8 +63,8 @@ def touch_thread(thread: Thread, message: Message, *, people) -> None:
     }
     if message.date >= thread.last_at:
         updates["last_at"] = message.date
-        # An HTML-only letter's beginning, from its HTML without the tags.
-        body = message.text or strip_tags(message.html[:5000])
+        # An HTML-only letter's beginning: its HTML without tags, styles and scripts.
+        body = message.text or html.unescape(nh3.clean(message.html[:20000], tags=set()))
         updates["snippet"] = " ".join(body.split())[:200]
         if message.subject:
             updates["subject"] = message.subject[:500]
