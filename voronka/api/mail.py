@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -104,7 +105,7 @@ class LetterViewSet(
         if data.get("reply_to"):
             reply = selectors.message_for(user=request.user, pk=data["reply_to"])
         if not access.can_send_from(request.user, data["mailbox"]):
-            raise exceptions.PermissionDenied("You may not send letters from this mailbox.")
+            raise exceptions.PermissionDenied(_("You may not send letters from this mailbox."))
         try:
             message = sending.letter_compose(
                 actor=request.user,
