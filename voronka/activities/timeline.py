@@ -58,7 +58,7 @@ def timeline(
         # Done activities and notes always have a date (the services see to it), so the
         # newest are read from the (record, date) indexes, not sorted from all of the record's
         # activities (a client with thousands of letters has thousands of them).
-        .order_by(F("due_at").desc(nulls_last=True), "-pk")[:limit]
+        .order_by("-due_at", "-pk")[:limit]
     )
     items = [Item(at=a.moment, kind="activity", activity=a) for a in past]
     for _batch, rows in groupby(history, key=lambda row: row.batch):
