@@ -12,7 +12,8 @@ PYTEST_WORKERS ?= 2
 
 # Production-like settings for `check --deploy`: a real secret, DEBUG off, a real host.
 DEPLOY_ENV := DEBUG=0 ALLOWED_HOSTS=crm.example.com \
-	SECRET_KEY=ci-check-deploy-4f9a1c2e7b6d5a3f8e0c9b2a7d6e5f4c3b2a1908f7e6d5c4
+	SECRET_KEY=ci-check-deploy-4f9a1c2e7b6d5a3f8e0c9b2a7d6e5f4c3b2a1908f7e6d5c4 \
+	MAIL_SECRET_KEY=ci-check-deploy-mail-7d1e0b9c3a5f2e8d4c6b0a9f1e3d5c7b
 
 .PHONY: run test setup setup-dev lint check-deploy check-production test-sqlite test-postgres bench seed-volume messages clean
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "voronka.automation",
     "voronka.handover",
     "voronka.merging",
+    "voronka.mail",
     "voronka.analytics",
     "voronka.web",
     "voronka.api",
@@ -345,4 +346,17 @@ VORONKA = {
     # Public web forms (/f/<key>/): sendings per visitor address in a window of minutes.
     "WEBFORM_RATE": env_int("WEBFORM_RATE", 5),
     "WEBFORM_RATE_MINUTES": env_int("WEBFORM_RATE_MINUTES", 10),
+    # Networks that outgoing connections (mail servers) may reach although they are private
+    # or local, e.g. "10.0.0.0/8" for an office mail server (core.net); none by default.
+    "OUTGOING_ALLOWED_NETWORKS": env_list("OUTGOING_ALLOWED_NETWORKS", ""),
 }
+
+# Mail (voronka.mail): the key that encrypts mailbox passwords in the database. Give every
+# deployment its own (any long random text; several, comma-separated, to rotate: the first
+# encrypts, all decrypt). Without it a key is derived from SECRET_KEY, and `check --deploy`
+# warns.
+MAIL_SECRET_KEY = os.environ.get("MAIL_SECRET_KEY", "")
+# The first sync of a mailbox takes the letters of the last N days only.
+MAIL_FIRST_SYNC_DAYS = env_int("MAIL_FIRST_SYNC_DAYS", 90)
+# Where attachments and the original letters are kept (the default storage's folder).
+MAIL_STORAGE_PREFIX = os.environ.get("MAIL_STORAGE_PREFIX", "mail")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("voronka.automation.urls")),
     path("", include("voronka.handover.urls")),
     path("", include("voronka.merging.urls")),
+    path("", include("voronka.mail.urls")),
     path("", include("voronka.analytics.urls")),
     path("accounts/", include("voronka.web.accounts_urls")),
     path("api/v1/", include("voronka.api.urls")),

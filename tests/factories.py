@@ -12,6 +12,8 @@ from voronka.activities.models import Activity, ActivityKind
 from voronka.contacts.models import Company, Contact
 from voronka.core.search import reindex
 from voronka.leads.models import Lead, WebForm
+from voronka.mail import crypto
+from voronka.mail.models import Mailbox
 from voronka.sales.models import Deal, Pipeline, Stage
 
 
@@ -139,3 +141,23 @@ class WebFormFactory(factory.django.DjangoModelFactory):
     )
     allowed_hosts = "example.kz"
     min_fill_seconds = 3
+
+
+class MailboxFactory(factory.django.DjangoModelFactory):
+    """A personal mailbox; the servers are the test Dovecot and aiosmtpd when given."""
+
+    class Meta:
+        model = Mailbox
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Почта {n}")
+    email = factory.Sequence(lambda n: f"manager{n}@voronka.test")
+    imap_host = "127.0.0.1"
+    imap_port = 143
+    imap_security = "none"
+    imap_login = "user"
+    imap_password = factory.LazyFunction(lambda: crypto.encrypt("test-pass-2026"))
+    smtp_host = "127.0.0.1"
+    smtp_port = 25
+    smtp_security = "none"
+    smtp_login = ""

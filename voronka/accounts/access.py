@@ -349,6 +349,43 @@ def _teams_above(team_id: int) -> set[int]:
     return found
 
 
+def readable_mailboxes(user, mailboxes: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The mailboxes whose letters a user may read: personal ones of the owners whose letters
+    the user's role lets them see (their own; a head's team's), and the shared ones given to
+    the user's team or to a team above it. A letter is as visible as its mailbox."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return mailboxes.none()
+    ids = owner_ids(user, scope(user, Entity.EMAIL, Action.VIEW))
+    if ids is None:
+        return mailboxes
+    condition = models.Q(is_shared=False, owner_id__in=sorted(ids))
+    if user.team_id:
+        condition |= models.Q(is_shared=True, team_id__in=sorted(_teams_above(user.team_id)))
+    if scope(user, Entity.EMAIL, Action.VIEW) == Scope.SUBTREE and user.team_id:
+        condition |= models.Q(is_shared=True, team_id__in=sorted(_team_ids_below(user.team_id)))
+    return mailboxes.filter(condition)
+
+
+def can_send_from(user, mailbox) -> bool:
+    """Letters leave a personal mailbox only by its owner's hand; a shared one by any member
+    of its team (or of a team below it) and by administrators."""
+    if not user or not user.is_authenticated or not user.is_active or not mailbox.is_active:
+        return False
+    if not mailbox.is_shared:
+        return mailbox.owner_id == user.pk
+    if is_admin(user):
+        return True
+    return bool(user.team_id and mailbox.team_id in _teams_above(user.team_id))
+
+
+def can_configure_mailbox(user, mailbox) -> bool:
+    """A personal mailbox is set up by its owner (or an administrator); a shared one by an
+    administrator only."""
+    if is_admin(user):
+        return True
+    return bool(user and user.is_active and not mailbox.is_shared and mailbox.owner_id == user.pk)
+
+
 def can_change_report(user, report) -> bool:
     """A saved report is changed (and deleted) by its author or an administrator."""
     return report.author_id == user.pk or is_admin(user)
@@ -373,10 +410,12 @@ __all__ = [
     "can_assign",
     "can_change",
     "can_configure",
+    "can_configure_mailbox",
     "can_create",
     "can_delete",
     "can_hand_over",
     "can_pass_task",
+    "can_send_from",
     "can_view",
     "changeable",
     "colleagues",
@@ -386,6 +425,7 @@ __all__ = [
     "get_visible",
     "heads_team",
     "is_admin",
+    "readable_mailboxes",
     "require",
     "require_configure",
     "require_links",

@@ -64,6 +64,7 @@ class Entity(models.TextChoices):
     DEAL = "deal", _("deals")
     ACTIVITY = "activity", _("activities")
     LEAD = "lead", _("leads")
+    EMAIL = "email", _("letters")
 
 
 class Action(models.TextChoices):

@@ -204,6 +204,16 @@ class Activity(OwnedRecord):
             ),
             models.Index(fields=["remind_at"], name="activity_remind_idx"),
             models.Index(fields=["deal", "done", "due_at"], name="activity_deal_due_idx"),
+            # A contact's and a company's timeline and activities card, newest first, read from
+            # the index however many activities (letters) they have.
+            models.Index(fields=["contact", "-due_at", "-id"], name="activity_contact_date_idx"),
+            models.Index(fields=["company", "-due_at", "-id"], name="activity_company_date_idx"),
+            models.Index(
+                fields=["contact", "done", "-due_at", "-id"], name="activity_contact_card_idx"
+            ),
+            models.Index(
+                fields=["company", "done", "-due_at", "-id"], name="activity_company_card_idx"
+            ),
             # The scorecard: what was done in a period, by whom, of what kind and outcome, read
             # from the index alone.
             models.Index(

@@ -20,7 +20,14 @@ from voronka.audit.values import require_active
 from voronka.leads.services import lead_contacted
 
 from . import next_steps
-from .models import Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
+from .models import (
+    Activity,
+    ActivityKind,
+    ActivitySearchToken,
+    ActivityType,
+    Outcome,
+    OutcomeKind,
+)
 from .reminders import notify_assigned
 from .tasks import send_invitations_later
 
@@ -164,6 +171,44 @@ def activity_create(
             actor,
             assigned=activity.owner_id != actor.pk,
             invite=activity.kind == ActivityKind.MEETING and bool(participants),
+        )
+    return activity
+
+
+def activity_record_done(
+    *,
+    owner: User,
+    kind: str,
+    subject: str,
+    at: datetime.datetime,
+    company=None,
+    contact=None,
+    deal=None,
+    description: str = "",
+) -> Activity:
+    """A done activity the system records on a user's behalf: a letter that came or left (the
+    mail's sync stores thousands of them). Nothing planned changes, so no reminder, invitation
+    or next step is touched; the links tell one story as in `activity_create`. The caller has
+    checked that the owner may see the records."""
+    activity = Activity(
+        owner=owner,
+        kind=kind,
+        type=default_type(kind),
+        subject=(subject or "—")[:255],
+        due_at=at,
+        done=True,
+        done_at=at,
+        company=company,
+        contact=contact,
+        deal=deal,
+        description=description,
+    )
+    _align_links(activity, {name for name in _RELATED if getattr(activity, f"{name}_id")})
+    with transaction.atomic():
+        activity.save(force_insert=True)
+        ActivitySearchToken.objects.bulk_create(
+            ActivitySearchToken(record=activity, kind=token_kind, token=token)
+            for token_kind, token in activity.search_tokens_wanted()
         )
     return activity
 

@@ -60,7 +60,10 @@ def timeline(
     past = list(
         about.filter(Q(done__is=True) | Q(kind=ActivityKind.NOTE))
         .annotate(moment=Coalesce(F("due_at"), F("done_at"), F("created_at")))
-        .order_by("-moment", "-pk")[:limit]
+        # Done activities and notes always have a date (the services see to it), so the
+        # newest are read from the (record, date) indexes, not sorted from all of the record's
+        # activities (a client with thousands of letters has thousands of them).
+        .order_by("-due_at", "-pk")[:limit]
     )
     items = [Item(at=a.moment, kind="activity", activity=a) for a in past]
     for _batch, rows in groupby(history, key=lambda row: row.batch):

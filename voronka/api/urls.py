@@ -10,6 +10,7 @@ from .dashboard import DashboardViewSet
 from .deals import DealViewSet
 from .handover import HandoverViewSet
 from .leads import DisqualificationReasonViewSet, LeadViewSet
+from .mail import LetterTemplateViewSet, LetterViewSet
 from .notifications import NotificationViewSet
 from .pipelines import PipelineViewSet, StageViewSet
 from .rates import ExchangeRateViewSet
@@ -42,6 +43,8 @@ router.register("lost-reasons", LostReasonViewSet, basename="lost-reason")
 router.register("directions", DirectionViewSet, basename="direction")
 router.register("stream", StreamViewSet, basename="stream")
 router.register("handover", HandoverViewSet, basename="handover")
+router.register("letters", LetterViewSet, basename="letter")
+router.register("letter-templates", LetterTemplateViewSet, basename="letter-template")
 router.register("activity-types", ActivityTypeViewSet, basename="activity-type")
 router.register("outcomes", OutcomeViewSet, basename="outcome")
 router.register("exchange-rates", ExchangeRateViewSet, basename="exchange-rate")

@@ -23,6 +23,7 @@ from voronka.contacts.models import Company, Contact
 from voronka.contacts.services import company_create, contact_create
 from voronka.core.validators import bin_is_valid
 from voronka.devdata.demo_leads import demo_leads
+from voronka.devdata.demo_mail import load_mail
 from voronka.devdata.demo_sales import (
     configure_pipelines,
     date_the_stream,
@@ -857,14 +858,15 @@ def load(*, stdout=None) -> dict[str, int]:
         contact=contacts["Байжанов"],
         now=now,
     )
+    leads = demo_leads(admin=admin, users=users, now=now)
+    letters = load_mail(users=users, contacts=contacts, now=now)
+
     # What the nightly job computes, at once: a fresh demo opens with its customers
     # classified (ABC/XYZ, relationship stages), the managers' data completeness and the
     # past months' activities summed for the scorecard, not with empty reports until 01:30.
     classification.recompute(day=today, actor=admin)
     completeness.count(day=today)
     activity_months.rebuild(today=today)
-
-    leads = demo_leads(admin=admin, users=users, now=now)
 
     return {
         "users": len(users),
@@ -873,4 +875,5 @@ def load(*, stdout=None) -> dict[str, int]:
         "contacts": Contact.objects.count(),
         "deals": Deal.objects.count(),
         "activities": Activity.objects.count(),
+        "letters": letters,
     }
