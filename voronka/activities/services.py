@@ -184,6 +184,7 @@ def activity_record_done(
     company=None,
     contact=None,
     deal=None,
+    lead=None,
     description: str = "",
 ) -> Activity:
     """A done activity the system records on a user's behalf: a letter that came or left (the
@@ -201,6 +202,7 @@ def activity_record_done(
         company=company,
         contact=contact,
         deal=deal,
+        lead=lead,
         description=description,
     )
     _align_links(activity, {name for name in _RELATED if getattr(activity, f"{name}_id")})
@@ -210,6 +212,7 @@ def activity_record_done(
             ActivitySearchToken(record=activity, kind=token_kind, token=token)
             for token_kind, token in activity.search_tokens_wanted()
         )
+        _first_contact(activity)  # a letter to or from a lead is its first contact
     return activity
 
 

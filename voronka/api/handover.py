@@ -36,6 +36,7 @@ class MovedSerializer(serializers.Serializer):
     contacts = serializers.IntegerField()
     deals = serializers.IntegerField()
     activities = serializers.IntegerField()
+    leads = serializers.IntegerField()
     summary = serializers.CharField()
 
 
@@ -68,6 +69,7 @@ class HandoverViewSet(viewsets.ViewSet):
                 "contacts": moved.contacts,
                 "deals": moved.deals,
                 "activities": moved.activities,
+                "leads": moved.leads,
                 "summary": moved.sentence(),
             }
         )

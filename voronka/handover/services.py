@@ -8,10 +8,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,6 +23,9 @@ from voronka.activities.models import Activity
 from voronka.audit.models import HistoryEntry, StreamEvent, Verb
 from voronka.audit.services import follow_owner
 from voronka.contacts.models import Company, Contact
+from voronka.leads.models import OPEN_STATUSES, Lead
+from voronka.notifications.models import Kind
+from voronka.notifications.services import notify
 from voronka.sales.models import Deal, StageKind
 
 
@@ -30,6 +35,7 @@ class Moved:
     contacts: int = 0
     deals: int = 0
     activities: int = 0
+    leads: int = 0
     refused: list[str] = field(default_factory=list)
 
     def sentence(self) -> str:
@@ -40,6 +46,8 @@ class Moved:
             ngettext("%(n)s open activity", "%(n)s open activities", self.activities)
             % {"n": self.activities},
         ]
+        if self.leads:
+            parts.append(ngettext("%(n)s lead", "%(n)s leads", self.leads) % {"n": self.leads})
         return ", ".join(parts)
 
 
@@ -58,7 +66,7 @@ def _reassign(model: type[models.Model], ids: list[int], *, actor: User, to_user
     )
     entity = model.access_entity
     follow_owner(entity=entity, ids=[pk for pk, _o in rows], owner_id=to_user.pk)
-    if entity in (Entity.COMPANY, Entity.CONTACT, Entity.DEAL):
+    if entity in (Entity.COMPANY, Entity.CONTACT, Entity.DEAL, Entity.LEAD):
         now = timezone.now()
         HistoryEntry.objects.bulk_create(
             [
@@ -91,6 +99,31 @@ def _check(actor: User, to_user: User) -> None:
 
 def _changeable_ids(actor: User, queryset: models.QuerySet) -> list[int]:
     return list(access.changeable(actor, queryset).values_list("pk", flat=True))
+
+
+def _tell_the_new_owner(actor: User, to_user: User, from_user: User | None, moved: Moved):
+    """The manager who gets the clients hears of it under the bell (and by e-mail if they
+    wish), in their language."""
+    if to_user.pk == actor.pk or not (moved.companies or moved.leads or moved.deals):
+        return
+    with translation.override(to_user.language or settings.LANGUAGE_CODE):
+        # Translators: names in the nominative (a template cannot decline them).
+        title = (
+            _("Clients handed over to you (%(from)s → you)") % {"from": from_user.display_name}
+            if from_user is not None
+            else _("Clients handed over to you")
+        )
+        body = moved.sentence()
+    transaction.on_commit(
+        lambda: notify(
+            user=to_user,
+            kind=Kind.ASSIGNED,
+            title=title,
+            body=body,
+            url=reverse("contacts:company-list") + f"?owner={to_user.pk}",
+            actor=actor,
+        )
+    )
 
 
 def _tell_the_stream(
@@ -140,7 +173,8 @@ def handover(
 ) -> Moved:
     """Move everything of `from_user`, or the chosen `companies`, to `to_user`.
 
-    With `from_user`: all their companies, contacts, open deals and open activities.
+    With `from_user`: all their companies, contacts, open deals, open activities and the
+    leads still being worked.
     With `companies`: those companies, and their contacts, open deals and open activities
     that had the same owner as the company.
     """
@@ -159,6 +193,7 @@ def handover(
             contact_q = Contact.objects.filter(owner=from_user)
             deal_q = Deal.objects.filter(owner=from_user, stage__kind=StageKind.OPEN)
             activity_q = Activity.objects.filter(owner=from_user, done__is=False)
+            lead_q = Lead.objects.filter(owner=from_user, status__in=OPEN_STATUSES)
         else:
             chosen = list(access.changeable(actor, companies).values_list("pk", "owner_id"))
             by_owner = Q(pk__in=[])
@@ -168,6 +203,7 @@ def handover(
             contact_q = Contact.objects.filter(by_owner)
             deal_q = Deal.objects.filter(by_owner, stage__kind=StageKind.OPEN)
             activity_q = Activity.objects.filter(by_owner, done__is=False)
+            lead_q = Lead.objects.none()
         moved = Moved()
         company_ids = _changeable_ids(actor, company_q)
         moved.companies = _reassign(Company, company_ids, actor=actor, to_user=to_user)
@@ -178,7 +214,9 @@ def handover(
         moved.activities = _reassign(
             Activity, _changeable_ids(actor, activity_q), actor=actor, to_user=to_user
         )
+        moved.leads = _reassign(Lead, _changeable_ids(actor, lead_q), actor=actor, to_user=to_user)
         _tell_the_stream(actor, to_user, from_user, company_ids, moved)
+        _tell_the_new_owner(actor, to_user, from_user, moved)
     return moved
 
 
@@ -199,4 +237,5 @@ def handover_preview(*, owner: User) -> Moved:
         contacts=Contact.objects.filter(owner=owner).count(),
         deals=Deal.objects.filter(owner=owner, stage__kind=StageKind.OPEN).count(),
         activities=Activity.objects.filter(owner=owner, done__is=False).count(),
+        leads=Lead.objects.filter(owner=owner, status__in=OPEN_STATUSES).count(),
     )

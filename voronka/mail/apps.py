@@ -8,4 +8,9 @@ class MailConfig(AppConfig):
     verbose_name = _("Mail")
 
     def ready(self) -> None:
+        from voronka.audit import keys
+
         from . import checks  # noqa: F401  (registers the deployment check of the mail key)
+        from .models import Link
+
+        keys.register(Link, unique_with=("message",))

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts.models import Team
+from voronka.sales.models import LeadSource
 from voronka.ui.forms import StyledFormMixin, VersionField
 
 from . import templating
@@ -55,6 +56,8 @@ class MailboxForm(StyledFormMixin, forms.ModelForm):
             "first_sync_days",
             "is_active",
             "notify_deal_owner",
+            "leads_from_strangers",
+            "lead_source",
         ]
 
     def __init__(self, *args, may_share: bool, **kwargs):
@@ -64,6 +67,7 @@ class MailboxForm(StyledFormMixin, forms.ModelForm):
             del self.fields["team"]
         else:
             self.fields["team"].queryset = Team.objects.order_by("name")
+        self.fields["lead_source"].queryset = LeadSource.objects.filter(is_active=True)
         if self.instance.pk is not None:
             self.fields["version"].initial = self.instance.version
             self.fields["folders_text"].initial = ", ".join(self.instance.folders or [])

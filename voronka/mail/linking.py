@@ -5,9 +5,8 @@ Addresses are matched through the search-token tables (exact e-mail tokens, one 
 lookup per table for a whole letter). A letter's own mailbox address is left out, or every
 letter would be about whoever shares it.
 
-Leads: the leads app (`voronka/leads/`, built in parallel) plugs in here with a matcher of
-its own (`_leads_by_address` below returns nothing until then); `Link.entity` is a plain
-name, so a lead link needs no migration of this app.
+Leads: a letter from or to a lead's address is about the lead (a lead not yet converted:
+once converted, its company and contact take the letters).
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from voronka.activities.services import activity_record_done
 from voronka.contacts.models import Company, CompanySearchToken, Contact, ContactSearchToken
 from voronka.core import text
 from voronka.core.search import TokenKind
+from voronka.leads.models import Lead, LeadSearchToken, LeadStatus
 from voronka.sales.models import Deal, StageKind
 
 from .models import Direction, Link, Message
@@ -60,8 +60,16 @@ def addresses_of(message: Message) -> set[str]:
 
 
 def _leads_by_address(addresses: set[str]) -> list[int]:
-    """The extension point for leads (see the module's docstring)."""
-    return []
+    """The leads (not converted) whose e-mail is among the addresses."""
+    return sorted(
+        Lead.objects.filter(
+            pk__in=LeadSearchToken.objects.filter(
+                kind=TokenKind.EMAIL, token__in=sorted(addresses)
+            ).values("record_id")
+        )
+        .exclude(status=LeadStatus.CONVERTED)
+        .values_list("pk", flat=True)
+    )
 
 
 def match(addresses: set[str], *, thread_deal_id: int | None = None) -> Matches:
@@ -142,7 +150,12 @@ def _primary(user: User, matches: Matches, *, deal_id: int | None):
             .order_by("pk")
             .first()
         )
-    return deal, contact, company
+    lead = None
+    if deal is None and contact is None and company is None and matches.leads:
+        lead = (
+            access.visible(user, Lead.objects.filter(pk__in=matches.leads)).order_by("pk").first()
+        )
+    return deal, contact, company, lead
 
 
 def record_activity(message: Message, matches: Matches, *, actor: User, deal_id=None):
@@ -150,8 +163,8 @@ def record_activity(message: Message, matches: Matches, *, actor: User, deal_id=
     it there); None when the mailbox's owner may see none of the records."""
     if not matches:
         return None
-    deal, contact, company = _primary(actor, matches, deal_id=deal_id)
-    if deal is None and contact is None and company is None:
+    deal, contact, company, lead = _primary(actor, matches, deal_id=deal_id)
+    if deal is None and contact is None and company is None and lead is None:
         return None
     who = (
         message.sender
@@ -167,6 +180,7 @@ def record_activity(message: Message, matches: Matches, *, actor: User, deal_id=
             deal=deal,
             contact=contact,
             company=company,
+            lead=lead,
             description=f"{'←' if message.direction == Direction.INCOMING else '→'} {who}"[:500],
         )
     except (ValidationError, PermissionDenied):

@@ -87,6 +87,22 @@ class Mailbox(OwnedRecord):
     notify_deal_owner = models.BooleanField(
         _("tell the deal's owner about a letter on a deal's thread"), default=True
     )
+    leads_from_strangers = models.BooleanField(
+        _("a letter from an unknown address becomes a lead"),
+        default=False,
+        help_text=_(
+            "For shared mailboxes like info@ or sales@: the lead is distributed as the lead "
+            "settings say."
+        ),
+    )
+    lead_source = models.ForeignKey(
+        "sales.LeadSource",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead source of such leads"),
+    )
     # The state of the sync, shown to the owner.
     last_sync_at = models.DateTimeField(_("last synced"), null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True, editable=False)

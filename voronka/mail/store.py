@@ -25,7 +25,7 @@ from voronka.core.search import TokenKind
 from voronka.notifications.models import Kind
 from voronka.notifications.services import notify
 
-from . import files, linking
+from . import files, leads_from_letters, linking
 from .models import Attachment, Direction, Folder, Mailbox, Message, Thread, thread_tokens
 from .parsing import Parsed, message_key, parse
 
@@ -203,6 +203,14 @@ def link_and_record(message: Message, *, thread: Thread) -> None:
     """Links, the activity on the main record, the thread's «linked» mark, and the deal
     owner's notification; inside the letter's transaction."""
     matches = linking.match(linking.addresses_of(message), thread_deal_id=thread.deal_id)
+    if (
+        not matches
+        and message.direction == Direction.INCOMING
+        and message.mailbox.leads_from_strangers
+        and message.from_address
+    ):
+        lead = leads_from_letters.lead_from_letter(message)
+        matches = linking.Matches(leads=[lead.pk])
     if not matches:
         return
     linking.link(message, matches)

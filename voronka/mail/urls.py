@@ -12,6 +12,7 @@ urlpatterns = [
     path("mail/letters/<int:pk>/original/", views.original, name="original"),
     path("mail/letters/<int:pk>/retry/", views.message_retry, name="message-retry"),
     path("mail/letters/<int:pk>/contact/", views.message_to_contact, name="message-contact"),
+    path("mail/letters/<int:pk>/lead/", views.message_to_lead, name="message-lead"),
     path("mail/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("mail/compose/", views.compose, name="compose"),
     path("mail/compose/template/", views.compose_template, name="compose-template"),

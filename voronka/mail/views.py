@@ -21,9 +21,19 @@ from voronka.accounts import access
 from voronka.contacts.models import Company, Contact
 from voronka.core.errors import ConflictError, DuplicatesFound
 from voronka.core.pagination import CappedPaginator
+from voronka.leads.models import Lead
 from voronka.sales.models import Deal
 
-from . import connections, files, sanitize, selectors, sending, services, templating
+from . import (
+    connections,
+    files,
+    leads_from_letters,
+    sanitize,
+    selectors,
+    sending,
+    services,
+    templating,
+)
 from .forms import ComposeForm, MailboxForm, SignatureForm, TemplateForm
 from .models import Mailbox, Template
 from .tasks import sync_mailbox_task
@@ -218,10 +228,23 @@ def message_to_contact(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("contacts:contact-edit", contact.pk)
 
 
+@login_required
+@require_POST
+def message_to_lead(request: HttpRequest, pk: int) -> HttpResponse:
+    message = selectors.message_for(user=request.user, pk=pk)
+    try:
+        lead = leads_from_letters.letter_to_lead(actor=request.user, message=message)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+        return redirect(message.get_absolute_url())
+    messages.success(request, _("Lead “%(name)s” created.") % {"name": lead})
+    return redirect(lead.get_absolute_url())
+
+
 def _linked(user, request_data) -> dict:
     """The records a compose form is about, from ids, through the access layer."""
     found = {}
-    for name, model in (("contact", Contact), ("company", Company), ("deal", Deal)):
+    for name, model in (("contact", Contact), ("company", Company), ("deal", Deal), ("lead", Lead)):
         pk = _int(request_data.get(name))
         found[name] = access.get_visible(user, model, pk) if pk else None
     return found
@@ -236,6 +259,8 @@ def _prefill(request: HttpRequest, linked: dict, mailboxes: list[Mailbox]) -> di
     address = (contact.emails or [""])[0] if contact is not None else ""
     if not address and company is not None:
         address = (company.emails or [""])[0]
+    if not address and linked.get("lead") is not None:
+        address = linked["lead"].email  # the letter links to the lead by its address
     initial["to"] = address
     signature = selectors.signature_of(user=user)
     initial["body"] = f"\n\n-- \n{signature}" if signature else ""

@@ -2,9 +2,9 @@
 
 Django's `Model._meta.related_objects` lists every foreign key that points at a model (deals,
 activities, contacts, leads, the classification's changes, and whatever later apps add), so
-a merge or a conversion re-points them all. History and stream rows name their record by
-entity and id; they are re-keyed here too. Every move returns exactly what it moved, so it
-can be moved back.
+a merge or a conversion re-points them all. Rows that name their record by entity and id
+(history, stream, letters…: `audit.keys`) are re-keyed here too. Every move returns exactly
+what it moved, so it can be moved back.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
-from voronka.audit.models import HistoryEntry, StreamEvent
+from voronka.audit import keys
+from voronka.audit.models import StreamEvent
 from voronka.core.search import token_model
 
 
@@ -59,30 +60,25 @@ def put_back(moved: list[dict[str, Any]], *, source_id: int, target: models.Mode
         )
 
 
-def rekey(*, entity: str, source_id: int, target_id: int) -> dict[str, list[int]]:
-    """History and stream rows of the source record become the target's (its history shows
-    them); for a company, the stream events of its deals follow too."""
-    history = sorted(
-        HistoryEntry.objects.filter(entity=entity, object_id=source_id).values_list("pk", flat=True)
-    )
-    stream = sorted(
-        StreamEvent.objects.filter(entity=entity, object_id=source_id).values_list("pk", flat=True)
-    )
-    HistoryEntry.objects.filter(pk__in=history).update(object_id=target_id)
-    StreamEvent.objects.filter(pk__in=stream).update(object_id=target_id)
+def rekey(*, entity: str, source_id: int, target_id: int) -> dict[str, Any]:
+    """Every row that names the source record by entity and id (history, stream, recent
+    views, notifications, letters' links: `audit.keys`) names the target instead, so the
+    target's pages show them; for a company, the stream events of its deals follow too."""
     by_company = []
     if entity == "company":
         by_company = sorted(
             StreamEvent.objects.filter(company_id=source_id).values_list("pk", flat=True)
         )
         StreamEvent.objects.filter(pk__in=by_company).update(company_id=target_id)
-    return {"history": history, "stream": stream, "stream_company": by_company}
+    return {
+        "keys": keys.rekey(entity=entity, source_id=source_id, target_id=target_id),
+        "stream_company": by_company,
+    }
 
 
-def unkey(rekeyed: dict[str, list[int]], *, source_id: int) -> None:
+def unkey(rekeyed: dict[str, Any], *, source_id: int) -> None:
     """Undo `rekey`: those rows are the source record's again."""
-    HistoryEntry.objects.filter(pk__in=rekeyed.get("history", [])).update(object_id=source_id)
-    StreamEvent.objects.filter(pk__in=rekeyed.get("stream", [])).update(object_id=source_id)
+    keys.unkey(rekeyed.get("keys", {}), source_id=source_id)
     StreamEvent.objects.filter(pk__in=rekeyed.get("stream_company", [])).update(
         company_id=source_id
     )

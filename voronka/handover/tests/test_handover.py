@@ -198,3 +198,23 @@ def test_the_api_hands_over_and_refuses_managers(head, owner, teammate, book):
     assert response.json()["companies"] == 1 and response.json()["deals"] == 1
     company.refresh_from_db()
     assert company.owner == teammate
+
+
+def test_the_leads_in_work_go_with_the_clients_and_the_new_owner_is_told(
+    head, owner, teammate, django_capture_on_commit_callbacks
+):
+    from tests.factories import LeadFactory
+    from voronka.handover.services import handover
+    from voronka.leads.models import Lead, LeadStatus
+    from voronka.notifications.models import Notification
+
+    working = LeadFactory(owner=owner, status=LeadStatus.IN_WORK)
+    dropped = LeadFactory(owner=owner, status=LeadStatus.DISQUALIFIED)
+    CompanyFactory(owner=owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = handover(actor=head, from_user=owner, to_user=teammate)
+    assert moved.leads == 1
+    assert Lead.objects.get(pk=working.pk).owner == teammate
+    assert Lead.objects.get(pk=dropped.pk).owner == owner  # closed ones stay
+    told = Notification.objects.get(user=teammate)
+    assert owner.display_name in told.title and "1" in told.body
