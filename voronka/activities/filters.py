@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts.models import Entity
-from voronka.ui.filters import DayFromFilter, DayToFilter, OwnerFilter, RecordFilterSet
+from voronka.ui.filters import DayFromFilter, DayToFilter, IdFilter, OwnerFilter, RecordFilterSet
 
 from .models import Activity, ActivityKind, OutcomeKind
 
@@ -13,9 +13,9 @@ class ActivityFilter(RecordFilterSet):
     )
     done = django_filters.BooleanFilter(field_name="done", lookup_expr="is", label=_("Done"))
     owner = OwnerFilter(entity=Entity.ACTIVITY)
-    company = django_filters.NumberFilter(field_name="company_id", label=_("Company"))
-    contact = django_filters.NumberFilter(field_name="contact_id", label=_("Contact"))
-    deal = django_filters.NumberFilter(field_name="deal_id", label=_("Deal"))
+    company = IdFilter(field_name="company_id", label=_("Company"))
+    contact = IdFilter(field_name="contact_id", label=_("Contact"))
+    deal = IdFilter(field_name="deal_id", label=_("Deal"))
     due_from = DayFromFilter(field_name="due_at", label=_("Due from"))
     due_to = DayToFilter(field_name="due_at", label=_("Due to"))
     # Set by the reports' links (a manager's scorecard): what was done in a period, and how.

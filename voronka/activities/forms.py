@@ -5,7 +5,14 @@ from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.contacts.models import Company, Contact
 from voronka.sales.models import Deal
-from voronka.ui.forms import AutocompleteSelect, DateTimeInput, RecordForm, style_widgets
+from voronka.ui.forms import (
+    AutocompleteSelect,
+    DateTimeInput,
+    IdField,
+    RecordForm,
+    bound_fields,
+    style_widgets,
+)
 
 from .models import REMIND_CHOICES, Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
 
@@ -132,6 +139,7 @@ class CompleteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+        bound_fields(self)
 
 
 class QuickForm(forms.Form):
@@ -165,13 +173,14 @@ class QuickForm(forms.Form):
     text = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    company = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    contact = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    deal = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    company = IdField(widget=forms.HiddenInput, required=False)
+    contact = IdField(widget=forms.HiddenInput, required=False)
+    deal = IdField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self, small=True)
+        bound_fields(self)
 
     def clean(self):
         cleaned = super().clean()

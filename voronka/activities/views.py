@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.contacts.models import Company, Contact
+from voronka.core import bounds
 from voronka.core.errors import ConflictError
 from voronka.sales.models import Deal
 from voronka.ui import crud
@@ -105,15 +106,15 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     for name in ("due_at", "end_at", "subject"):
         if request.GET.get(name):
             initial[name] = request.GET[name][:255]
-    if request.GET.get("type", "").isdigit():
-        initial["type"] = int(request.GET["type"])
+    if bounds.parse_id(request.GET.get("type", "")) is not None:
+        initial["type"] = bounds.parse_id(request.GET["type"])
     for name, model in (("company", Company), ("contact", Contact), ("deal", Deal)):
-        value = request.GET.get(name, "")
+        value = bounds.parse_id(request.GET.get(name, ""))
         if (
-            value.isdigit()
+            value is not None
             and access.visible(request.user, model.objects.filter(pk=value)).exists()
         ):
-            initial[name] = int(value)
+            initial[name] = value
     return crud.create_view(
         request,
         form_class=ActivityForm,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from voronka.accounts import access
 from voronka.accounts.models import Entity, Team
 from voronka.sales.models import Direction, Pipeline
-from voronka.ui.forms import DateInput, style_widgets
+from voronka.ui.forms import DateInput, bound_fields, style_widgets
 
 PERIODS = [
     ("this_month", _("This month")),
@@ -95,6 +95,7 @@ class ReportFilterForm(forms.Form):
             "first_name", "last_name"
         )
         style_widgets(self, small=True)
+        bound_fields(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -288,12 +288,29 @@ def layout(request: HttpRequest) -> HttpResponse:
     )
 
 
+def filters_refused(form) -> HttpResponse | None:
+    """A file of figures over other filters than the ones asked for would mislead: a bad
+    filter refuses the export (400), saying what is wrong, where the page shows the default
+    period beside the form's errors."""
+    if not form.is_bound or form.is_valid():
+        return None
+    lines = [
+        f"{form.fields[name].label}: {message}" if name in form.fields else message
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+    return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
 @login_required
 @require_GET
 def export(request: HttpRequest, block: str, fmt: str) -> HttpResponse:
     """One block's figures as CSV (UTF-8 with BOM, semicolons: Excel opens it) or XLSX."""
     if block not in BLOCKS or fmt not in ("csv", "xlsx"):
         raise Http404
+    refused = filters_refused(ReportFilterForm(request.GET or None, user=request.user))
+    if refused is not None:
+        return refused
     context = _context(request, only=block)
     panel = context["panels"][0]
     header = [_("Name"), *[str(title) for title in panel["columns"]]]

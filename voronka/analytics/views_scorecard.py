@@ -16,6 +16,7 @@ from voronka.core.export import table_response
 
 from . import scorecard
 from .forms import ReportFilterForm
+from .views import filters_refused
 
 
 class ScorecardFilterForm(ReportFilterForm):
@@ -162,6 +163,9 @@ def _table(rows, base: str) -> tuple[list, list]:
 def scorecard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
+    refused = filters_refused(ScorecardFilterForm(request.GET or None, user=request.user))
+    if refused is not None:
+        return refused
     _form, _start, _end, rows = _rows(request)
     header, body = _table(rows, money.base_currency())
     return table_response(fmt, filename="scorecard", title=_("Managers"), header=header, rows=body)

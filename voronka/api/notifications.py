@@ -10,9 +10,12 @@ from rest_framework.response import Response
 
 from voronka.notifications import selectors, services
 from voronka.notifications.models import Notification
+from voronka.ui.filters import BoundedFilterSet
+
+from .fields import IdField
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(BoundedFilterSet):
     unread = django_filters.BooleanFilter(
         method="filter_unread", help_text="true: only the unread ones; false: only the read ones."
     )
@@ -50,7 +53,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         help_text="The notifications to mark read; omit to mark all of them. "
         "Ids of other users' notifications are ignored.",

@@ -7,9 +7,11 @@ from voronka.accounts import access
 from voronka.sales import services
 from voronka.sales.models import LeadSource, LostReason, Pipeline, Stage
 
+from .fields import BoundedModelSerializer, IdField
 
-class StageSerializer(serializers.ModelSerializer):
-    id = serializers.IntegerField(required=False)
+
+class StageSerializer(BoundedModelSerializer):
+    id = IdField(required=False)
     checklist = serializers.ListField(
         child=serializers.CharField(max_length=255),
         required=False,
@@ -39,7 +41,7 @@ class StageSerializer(serializers.ModelSerializer):
         return data
 
 
-class PipelineSerializer(serializers.ModelSerializer):
+class PipelineSerializer(BoundedModelSerializer):
     stages = StageSerializer(
         many=True, help_text="All stages, in order. Stages left out are deleted."
     )

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts.models import Entity
-from voronka.ui.filters import DayFromFilter, DayToFilter, OwnerFilter, RecordFilterSet
+from voronka.ui.filters import DayFromFilter, DayToFilter, IdFilter, OwnerFilter, RecordFilterSet
 
 from .models import AbcClass, Company, CompanyKind, Contact, RelationshipStage, XyzClass
 
@@ -72,7 +72,7 @@ class CompanyFilter(RecordFilterSet):
 
 class ContactFilter(RecordFilterSet):
     owner = OwnerFilter(entity=Entity.CONTACT)
-    company = django_filters.NumberFilter(field_name="company_id", label=_("Company"))
+    company = IdFilter(field_name="company_id", label=_("Company"))
     mailing_consent = django_filters.BooleanFilter(label=_("Agrees to mailings"))
     created_from = DayFromFilter(field_name="created_at", label=_("Created from"))
     created_to = DayToFilter(field_name="created_at", label=_("Created to"))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts import access
+from voronka.core import bounds
 
 
 class FormRenderer(TemplatesSetting):
@@ -35,10 +38,44 @@ def style_widgets(form: forms.BaseForm, *, small: bool = False) -> None:
             widget.attrs["class"] = f"{css} {extra}".strip()
 
 
+def bound_fields(form: forms.BaseForm) -> None:
+    """Hold every date, date-time, decimal and whole number of a form to `core.bounds`, so a
+    value Python or the database cannot hold (year 1, 10**23, NaN) is a form error where it
+    is typed, not a 500 further down. Safe to call twice."""
+    for field in form.fields.values():
+        bound_field(field)
+
+
+def bound_field(field: forms.Field) -> None:
+    if getattr(field, "bounded", False):
+        return
+    field.bounded = True
+    # DecimalField and FloatField are IntegerFields too: the most specific kind first.
+    if isinstance(field, forms.DateField | forms.DateTimeField):
+        field.validators.append(bounds.validate_day)
+    elif isinstance(field, forms.DecimalField):
+        field.validators.append(
+            partial(
+                bounds.validate_decimal,
+                max_digits=field.max_digits,
+                decimal_places=field.decimal_places or 0,
+            )
+        )
+    elif isinstance(field, forms.IntegerField) and not isinstance(field, forms.FloatField):
+        field.validators.append(bounds.validate_int)
+
+
+class IdField(forms.IntegerField):
+    """A record's id, set by a link or a script: a whole number from 1 to 2**63 − 1."""
+
+    default_validators = [bounds.validate_id]
+
+
 class StyledFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+        bound_fields(self)
 
     def full_clean(self):
         super().full_clean()

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from voronka.accounts import access
-from voronka.core import money
+from voronka.core import bounds, money
 from voronka.core.models import ExchangeRate
 from voronka.core.pagination import CappedPaginator
 from voronka.core.rates import feeds as rate_feeds
@@ -102,6 +102,8 @@ def rates_load(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose the bank to load the rates from."))
     elif typed_date and day is None:
         messages.error(request, _("The date to load the rates for is not a date."))
+    elif day is not None and not bounds.day_in_range(day):
+        messages.error(request, bounds.day_range_error().messages[0])
     else:
         try:
             result = load_rates(source=source, on=day, actor=request.user)
