@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from conftest import client_for
-from tests.factories import DealFactory, stage
+from tests.factories import ActivityFactory, DealFactory, stage
 from voronka.activities.models import Activity
 from voronka.analytics.models import ReportSharing, SavedReport
 from voronka.analytics.views_plans import SalesPlanForm
@@ -219,4 +219,103 @@ def test_nothing_is_saved_by_a_refused_api_activity(owner):
         {"kind": "call", "subject": "Звонок", "due_at": "9999-12-31T23:59:00+00:00"},
         content_type="application/json",
     )
+    assert not Activity.objects.exists()
+
+
+# The same class elsewhere: where else an id, a date or a number arrives in a request.
+
+
+@pytest.mark.parametrize("value", [HUGE_ID, "abc", "²"])
+def test_a_record_form_with_a_link_that_cannot_be_an_id_is_a_form_error(owner, value):
+    # The company is chosen by autocomplete: the form shown again with the error must not
+    # query the database with what was sent (10**23 overflows, "abc" is no number).
+    response = client_for(owner).post(
+        reverse("contacts:contact-create"),
+        {"last_name": "Петров", "first_name": "Пётр", "company": value},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "company" in form.errors
+    assert form["last_name"].value() == "Петров"
+
+
+def test_participants_that_cannot_be_ids_are_a_form_error(owner):
+    response = client_for(owner).post(
+        reverse("activities:activity-create"),
+        {
+            "kind": "meeting",
+            "subject": "Встреча",
+            "due_at": "2026-03-02T10:00",
+            "participants": [str(owner.pk), HUGE_ID],
+        },
+    )
+    assert response.status_code == 200
+    assert "participants" in response.context["form"].errors
+    assert not Activity.objects.exists()
+
+
+@pytest.mark.parametrize("due_at", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_an_activity_due_at_the_ends_of_the_calendar_is_a_form_error(owner, due_at):
+    response = client_for(owner).post(
+        reverse("activities:activity-create"),
+        {"kind": "call", "subject": "Звонок", "due_at": due_at},
+    )
+    assert response.status_code == 200
+    assert date_range_message() in response.context["form"].errors["due_at"]
+    assert response.context["form"]["subject"].value() == "Звонок"
+
+
+def test_a_calendar_move_to_year_1_is_a_400(owner):
+    activity = ActivityFactory(owner=owner)
+    response = client_for(owner).post(
+        reverse("calendars:event-move", args=[activity.pk]),
+        {"start": "0001-01-01T00:00:00", "version": str(activity.version)},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == date_range_message()
+
+
+def test_bulk_actions_drop_ids_that_cannot_be_ids(owner):
+    deal = DealFactory(owner=owner)
+    response = client_for(owner).post(
+        reverse("web:bulk", args=["deal"]),
+        {"ids": [HUGE_ID, "²", str(deal.pk)], "action": "stage", "stage": "²", "next": "/"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    deal.refresh_from_db()
+    assert deal.stage == stage(0)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/deals/{HUGE_ID}/",
+        f"/companies/{HUGE_ID}/edit/",
+        f"/r/deal/{HUGE_ID}/",
+        f"/api/v1/deals/{HUGE_ID}/",
+        f"/reports/builder/{HUGE_ID}/",
+        f"/deals/{'9' * 10_000}/",
+    ],
+)
+def test_an_id_of_10_23_in_a_path_is_a_404(owner, url):
+    assert client_for(owner).get(url, follow=True).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("company", "1e309"),  # JSON reads it as infinity
+        ("deal", HUGE_ID),
+        ("participants", f"[{HUGE_ID}]"),
+        ("version", HUGE_ID),
+    ],
+)
+def test_an_api_number_that_cannot_be_an_id_is_a_400_naming_it(owner, name, value):
+    body = f'{{"kind": "call", "subject": "Звонок", "{name}": {value}}}'
+    response = client_for(owner).post(
+        reverse("api:activity-list"), body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert name in response.json()
     assert not Activity.objects.exists()

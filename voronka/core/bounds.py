@@ -10,7 +10,7 @@ for whoever sent it, never a 500 further down:
 - any other whole number lies in the same signed 64-bit range;
 - a day lies from 1900-01-01 to 2999-12-31, and a moment on such a day: at the ends of
   Python's range (year 1, year 9999) adding a day or applying a time zone overflows, and
-  nothing a CRM records lies that far out (docs/decisions/0006-bounds-of-request-values.md);
+  nothing a CRM records lies that far out (docs/decisions/0007-bounds-of-request-values.md);
 - a decimal is finite (no NaN, no Infinity) and fits its field's digits;
 - a position in a list (an offset) is from 0 to MAX_OFFSET.
 """

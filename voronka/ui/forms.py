@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import partial
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +65,32 @@ def bound_field(field: forms.Field) -> None:
         )
     elif isinstance(field, forms.IntegerField) and not isinstance(field, forms.FloatField):
         field.validators.append(bounds.validate_int)
+    elif type(field) is forms.ModelMultipleChoiceField and _by_integer_id(field):
+        # A validator would run too late: the field queries its ids first. The subclass only
+        # checks them before that query.
+        field.__class__ = IdsChoiceField
+
+
+def _by_integer_id(field: forms.ModelChoiceField) -> bool:
+    meta = field.queryset.model._meta
+    key = meta.get_field(field.to_field_name) if field.to_field_name else meta.pk
+    return isinstance(key, models.IntegerField)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several records by id. Django checks each value with a lazy query, then asks for all
+    of them with IN (…): 10**23 passes the first and overflows SQLite's integer in the second.
+    Here a value that cannot be an id is a form error before any query."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if bounds.parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class IdField(forms.IntegerField):
@@ -170,7 +198,8 @@ class AutocompleteSelect(forms.Select):
         return context
 
     def optgroups(self, name, value, attrs=None):
-        chosen = {str(v) for v in value if v not in (None, "")}
+        # A form shown again holds what was sent: only what can be an id reaches the query.
+        chosen = {pk for pk in map(bounds.parse_id, value) if pk is not None}
         groups = []
         queryset = getattr(self.choices, "queryset", None)
         if queryset is not None and chosen:
