@@ -99,7 +99,7 @@ class ReportFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("period") == "custom":
+        if cleaned.get("period") == "custom" and not {"start", "end"} & set(self.errors):
             if not cleaned.get("start") or not cleaned.get("end"):
                 raise forms.ValidationError(_("Give both dates of the period."))
             if cleaned["start"] > cleaned["end"]:

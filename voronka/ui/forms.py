@@ -97,6 +97,7 @@ class IdField(forms.IntegerField):
     """A record's id, set by a link or a script: a whole number from 1 to 2**63 − 1."""
 
     default_validators = [bounds.validate_id]
+    bounded = True  # by its own validator: bound_fields adds nothing
 
 
 class StyledFormMixin:
