@@ -320,3 +320,15 @@ def test_an_api_number_that_cannot_be_an_id_is_a_400_naming_it(owner, name, valu
     assert response.status_code == 400
     assert name in response.json()
     assert not Activity.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("web:rates", {"currency": "\x00"}),
+        ("activities:activity-create", {"kind": "\x00"}),
+    ],
+)
+def test_a_nul_byte_in_a_parameter_never_reaches_the_database(admin_user, url, params):
+    # PostgreSQL refuses a NUL in a text value (a ValueError from the driver): a 500 there.
+    assert client_for(admin_user).get(reverse(url), params).status_code == 200

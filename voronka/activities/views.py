@@ -100,7 +100,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     kind = request.GET.get("kind")
-    if kind:
+    if kind in ActivityKind.values:
         initial["kind"] = kind
     # From the calendar (a selected slot) or a "plan a …" link: start, end, type, subject.
     for name in ("due_at", "end_at", "subject"):

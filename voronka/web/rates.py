@@ -39,7 +39,9 @@ def _rates_context(request: HttpRequest) -> dict:
     history = ExchangeRate.objects.select_related("created_by").order_by("-date", "currency")
     currency = request.GET.get("currency", "").strip().upper()
     if currency:
-        history = history.filter(currency=currency)
+        # A code is three Latin letters; anything else (a NUL byte PostgreSQL refuses) is none.
+        known = len(currency) == 3 and currency.isascii() and currency.isalpha()
+        history = history.filter(currency=currency) if known else history.none()
     paginator = CappedPaginator(history, settings.VORONKA["PAGE_SIZE"])
     page_obj = paginator.get_page(request.GET.get("page"))
     for row in page_obj.object_list:
