@@ -6,6 +6,8 @@ and PostgreSQL's bigint (DataError); a date in year 1 or 9999 overflows Python's
 soon as a day is added or a time zone applied.
 """
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -332,3 +334,11 @@ def test_an_api_number_that_cannot_be_an_id_is_a_400_naming_it(owner, name, valu
 def test_a_nul_byte_in_a_parameter_never_reaches_the_database(admin_user, url, params):
     # PostgreSQL refuses a NUL in a text value (a ValueError from the driver): a 500 there.
     assert client_for(admin_user).get(reverse(url), params).status_code == 200
+
+
+def test_a_moment_stored_before_the_bounds_is_still_shown_by_the_api(owner):
+    # The API once took 0001-01-01T00:00:00Z; such a row is shown as it is, not refused.
+    activity = ActivityFactory(owner=owner, due_at=datetime.datetime(1, 1, 1, tzinfo=datetime.UTC))
+    response = client_for(owner).get(reverse("api:activity-detail", args=[activity.pk]))
+    assert response.status_code == 200
+    assert response.json()["due_at"].startswith("0001-01-01")

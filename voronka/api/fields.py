@@ -8,7 +8,10 @@ user's time zone (rest_framework.utils.timezone.valid_datetime).
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from voronka.core import bounds
@@ -19,11 +22,18 @@ def _day_error() -> serializers.ValidationError:
 
 
 class DateTimeField(serializers.DateTimeField):
-    def enforce_timezone(self, value):
-        # Before the zone is applied: applying it is what overflows at the ends of the range.
-        if not bounds.day_in_range(value):
+    def to_internal_value(self, value):
+        # Checked before DRF applies the zone: applying it is what overflows at the ends of
+        # the range. (Only what is sent: a stored moment is shown as it is.)
+        moment = value
+        if isinstance(value, str):
+            try:
+                moment = parse_datetime(value.strip())
+            except ValueError:
+                moment = None  # DRF says what is wrong with it
+        if isinstance(moment, datetime.datetime) and not bounds.day_in_range(moment):
             raise _day_error()
-        return super().enforce_timezone(value)
+        return super().to_internal_value(value)
 
 
 class DateField(serializers.DateField):
