@@ -5,6 +5,7 @@ from voronka.accounts.models import Entity
 from voronka.ui.filters import (
     DayFromFilter,
     DayToFilter,
+    IdFilter,
     OwnerFilter,
     RecordFilterSet,
     YesNoFilter,
@@ -19,10 +20,10 @@ class ActivityFilter(RecordFilterSet):
     )
     done = YesNoFilter(field_name="done", lookup_expr="is", label=_("Done"))
     owner = OwnerFilter(entity=Entity.ACTIVITY)
-    company = django_filters.NumberFilter(field_name="company_id", label=_("Company"))
-    contact = django_filters.NumberFilter(field_name="contact_id", label=_("Contact"))
-    deal = django_filters.NumberFilter(field_name="deal_id", label=_("Deal"))
-    lead = django_filters.NumberFilter(field_name="lead_id", label=_("Lead"))
+    company = IdFilter(field_name="company_id", label=_("Company"))
+    contact = IdFilter(field_name="contact_id", label=_("Contact"))
+    deal = IdFilter(field_name="deal_id", label=_("Deal"))
+    lead = IdFilter(field_name="lead_id", label=_("Lead"))
     due_from = DayFromFilter(field_name="due_at", label=_("Due from"))
     due_to = DayToFilter(field_name="due_at", label=_("Due to"))
     # Set by the reports' links (a manager's scorecard): what was done in a period, and how.

@@ -8,7 +8,14 @@ from voronka.contacts.selectors import contact_links
 from voronka.leads.models import Lead
 from voronka.sales.models import Deal
 from voronka.sales.selectors import deal_links
-from voronka.ui.forms import AutocompleteSelect, DateTimeInput, RecordForm, style_widgets
+from voronka.ui.forms import (
+    AutocompleteSelect,
+    DateTimeInput,
+    IdField,
+    RecordForm,
+    bound_fields,
+    style_widgets,
+)
 
 from .models import REMIND_CHOICES, Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
 
@@ -152,6 +159,7 @@ class CompleteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+        bound_fields(self)
 
 
 class QuickForm(forms.Form):
@@ -185,14 +193,15 @@ class QuickForm(forms.Form):
     text = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    company = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    contact = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    deal = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    lead = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    company = IdField(widget=forms.HiddenInput, required=False)
+    contact = IdField(widget=forms.HiddenInput, required=False)
+    deal = IdField(widget=forms.HiddenInput, required=False)
+    lead = IdField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self, small=True)
+        bound_fields(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.contacts.models import Company, Contact
+from voronka.core import bounds
 from voronka.core.errors import ConflictError
 from voronka.leads.models import Lead
 from voronka.sales.models import Deal
@@ -100,21 +101,21 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     kind = request.GET.get("kind")
-    if kind:
+    if kind in ActivityKind.values:
         initial["kind"] = kind
     # From the calendar (a selected slot) or a "plan a …" link: start, end, type, subject.
     for name in ("due_at", "end_at", "subject"):
         if request.GET.get(name):
             initial[name] = request.GET[name][:255]
-    if request.GET.get("type", "").isdigit():
-        initial["type"] = int(request.GET["type"])
+    if bounds.parse_id(request.GET.get("type", "")) is not None:
+        initial["type"] = bounds.parse_id(request.GET["type"])
     for name, model in (("company", Company), ("contact", Contact), ("deal", Deal), ("lead", Lead)):
-        value = request.GET.get(name, "")
+        value = bounds.parse_id(request.GET.get(name, ""))
         if (
-            value.isdigit()
+            value is not None
             and access.visible(request.user, model.objects.filter(pk=value)).exists()
         ):
-            initial[name] = int(value)
+            initial[name] = value
     return crud.create_view(
         request,
         form_class=ActivityForm,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -35,6 +35,7 @@ from voronka.accounts import access
 from voronka.accounts.models import User
 from voronka.activities.models import Activity, ActivityKind, OutcomeKind
 from voronka.contacts.models import AbcClass, Company, Contact, RelationshipStage, XyzClass
+from voronka.core import bounds
 from voronka.sales.models import DealType, Pipeline, Stage, StageKind
 from voronka.sales.selectors import deals_visible_to
 
@@ -66,6 +67,9 @@ CHARTS = {
     "pie": gettext_lazy("pie"),
 }
 MAX_GROUPS = 500
+# A number filter has at most this many digits, two of them after the point: more than any
+# amount or quantity column holds, and exact in every database's comparison.
+NUMBER_DIGITS = 18
 PAGE_SIZE = 50
 
 
@@ -362,23 +366,37 @@ def clean_spec(entity_key: str, spec: dict) -> dict:
 
 
 def _typed(field: Field, value: str, op: str):
+    """A filter's value as its field's type, held to core.bounds: a saved report is checked
+    again each time it runs, so one saved before a bound existed gets a message, not a 500."""
     if op in ("empty", "not_empty"):
         return None
     if field.type == NUMBER:
-        try:
-            return Decimal(value.replace(" ", "").replace(",", "."))
-        except InvalidOperation:
+        number = bounds.decimal_or_none(value)
+        if number is None:  # not a number, NaN or Infinity
             raise ValidationError(
                 _("“%(value)s” is not a number (%(field)s).")
                 % {"value": value, "field": field.label}
+            )
+        try:
+            bounds.validate_decimal(number, max_digits=NUMBER_DIGITS, decimal_places=2)
+        except ValidationError:
+            raise ValidationError(
+                _("“%(value)s” is too large a number (%(field)s).")
+                % {"value": value, "field": field.label}
             ) from None
+        return number
     if field.type == DATE:
         try:
-            return datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except ValueError:
             raise ValidationError(
                 _("“%(value)s” is not a date (%(field)s).") % {"value": value, "field": field.label}
             ) from None
+        if not bounds.day_in_range(day):
+            raise ValidationError(
+                [f"{field.label}: {message}" for message in bounds.day_range_error().messages]
+            )
+        return day
     if field.type == BOOL:
         return value.lower() in ("1", "true", "yes", "да", "on")
     if field.type == CHOICE and value not in {str(v) for v, _label in field.choices}:

@@ -12,7 +12,7 @@ from voronka.accounts import access
 from voronka.accounts.models import Entity, Team
 from voronka.core import dates
 from voronka.sales.models import Direction, Pipeline
-from voronka.ui.forms import DateInput, style_widgets
+from voronka.ui.forms import DateInput, bound_fields, style_widgets
 
 PERIODS = [
     ("this_month", _("This month")),
@@ -79,10 +79,11 @@ class ReportFilterForm(forms.Form):
             "first_name", "last_name"
         )
         style_widgets(self, small=True)
+        bound_fields(self)
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("period") == "custom":
+        if cleaned.get("period") == "custom" and not {"start", "end"} & set(self.errors):
             if not cleaned.get("start") or not cleaned.get("end"):
                 raise forms.ValidationError(_("Give both dates of the period."))
             if cleaned["start"] > cleaned["end"]:

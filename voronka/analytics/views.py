@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -62,6 +62,20 @@ def layout(request: HttpRequest) -> HttpResponse:
     )
 
 
+def filters_refused(form) -> HttpResponse | None:
+    """A file of figures over other filters than the ones asked for would mislead: a bad
+    filter refuses the export (400), saying what is wrong, where the page shows the default
+    period beside the form's errors."""
+    if not form.is_bound or form.is_valid():
+        return None
+    lines = [
+        f"{form.fields[name].label}: {message}" if name in form.fields else message
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+    return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
 @login_required
 @require_GET
 def export(request: HttpRequest, block: str, fmt: str) -> HttpResponse:
@@ -69,6 +83,9 @@ def export(request: HttpRequest, block: str, fmt: str) -> HttpResponse:
     if block not in BLOCKS or fmt not in ("csv", "xlsx"):
         raise Http404
     context = dashboard_context(request.user, request.GET, only=block)
+    refused = filters_refused(context["form"])
+    if refused is not None:
+        return refused
     panel = context["panels"][0]
     header = [_("Name"), *[str(title) for title in panel["columns"]]]
     rows = [[bar.label, *(value for value, _money in cells)] for bar, cells in panel["rows"]]

@@ -219,6 +219,22 @@ def report_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
+def _run_page(
+    request: HttpRequest, report: SavedReport, result, problem: str = "", status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "analytics/builder_run.html",
+        {
+            "report": report,
+            "result": result,
+            "problem": problem,
+            "can_change": access.can_change_report(request.user, report),
+        },
+        status=status,
+    )
+
+
 @login_required
 @require_GET
 def report_run(request: HttpRequest, pk: int) -> HttpResponse:
@@ -229,19 +245,8 @@ def report_run(request: HttpRequest, pk: int) -> HttpResponse:
             report.entity, report.spec, request.user, page=request.GET.get("page") or 1
         )
     except ValidationError as error:
-        result, problem = None, " ".join(error.messages)
-    else:
-        problem = ""
-    return render(
-        request,
-        "analytics/builder_run.html",
-        {
-            "report": report,
-            "result": result,
-            "problem": problem,
-            "can_change": access.can_change_report(request.user, report),
-        },
-    )
+        return _run_page(request, report, None, " ".join(error.messages))
+    return _run_page(request, report, result)
 
 
 @login_required
@@ -250,7 +255,10 @@ def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     report = _visible(request, pk)
-    result = builder.run(report.entity, report.spec, request.user, everything=True)
+    try:
+        result = builder.run(report.entity, report.spec, request.user, everything=True)
+    except ValidationError as error:  # saved before a check existed: say why, no file
+        return _run_page(request, report, None, " ".join(error.messages), status=400)
     return export_response(report, result, fmt)
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, Team
-from voronka.core import dates, money
+from voronka.core import bounds, dates, money
 from voronka.sales.models import Direction
 from voronka.ui.forms import StyledFormMixin
 
@@ -61,13 +61,22 @@ class SalesPlanForm(StyledFormMixin, forms.ModelForm):
 
 
 def _period(request: HttpRequest) -> tuple[str, datetime.date]:
+    """The period asked for; a start that is not a date within core.bounds (the month after
+    9999-12 does not exist) shows the current one, saying why."""
     kind = request.GET.get("period")
     if kind not in PlanPeriod.values:
         kind = PlanPeriod.MONTH
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("start", ""))
-    except ValueError:
+    typed = request.GET.get("start", "")
+    day = bounds.parse_day(typed)
+    if day is None:
         day = timezone.localdate()
+        if typed:
+            try:
+                datetime.date.fromisoformat(typed)
+            except ValueError:
+                messages.error(request, _("Enter a valid date."))
+            else:
+                messages.error(request, bounds.day_range_error().messages[0])
     return kind, dates.period_bounds(kind, day)[0]
 
 

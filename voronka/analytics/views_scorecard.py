@@ -12,6 +12,7 @@ from voronka.core import money
 from voronka.core.export import table_response
 
 from . import scorecard
+from .views import filters_refused
 
 
 @login_required
@@ -86,6 +87,9 @@ def _table(rows, base: str) -> tuple[list, list]:
 def scorecard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _form, _start, _end, rows = scorecard.filtered_rows(request.user, request.GET)
+    form, _start, _end, rows = scorecard.filtered_rows(request.user, request.GET)
+    refused = filters_refused(form)
+    if refused is not None:
+        return refused
     header, body = _table(rows, money.base_currency())
     return table_response(fmt, filename="scorecard", title=_("Managers"), header=header, rows=body)

@@ -13,13 +13,14 @@ from voronka.contacts.models import Company, Contact
 from voronka.sales.models import Deal
 
 from .base import RecordSerializer, RecordViewSet, VisibleRelatedField
+from .fields import DateTimeField, IntegerField, RecordIdField
 
 
 class ActivitySerializer(RecordSerializer):
     company = VisibleRelatedField(Company)
     contact = VisibleRelatedField(Contact)
     deal = VisibleRelatedField(Deal)
-    type = serializers.PrimaryKeyRelatedField(
+    type = RecordIdField(
         queryset=ActivityType.objects.filter(is_active=True),
         required=False,
         help_text="An activity type (see /api/v1/activity-types/); the kind follows from it.",
@@ -28,7 +29,7 @@ class ActivitySerializer(RecordSerializer):
     kind = serializers.CharField(
         required=False, help_text="call, meeting, task, email, letter or note; or give a type."
     )
-    participants = serializers.PrimaryKeyRelatedField(
+    participants = RecordIdField(
         queryset=User.objects.filter(is_active=True), many=True, required=False
     )
     outcome_name = serializers.CharField(source="outcome.name", read_only=True, default="")
@@ -75,14 +76,14 @@ class ActivitySerializer(RecordSerializer):
 
 
 class CompleteSerializer(serializers.Serializer):
-    outcome = serializers.PrimaryKeyRelatedField(queryset=Outcome.objects.filter(is_active=True))
+    outcome = RecordIdField(queryset=Outcome.objects.filter(is_active=True))
     note = serializers.CharField(
         required=False, allow_blank=True, help_text="The reason (postponed, refused) or text."
     )
-    new_due = serializers.DateTimeField(
+    new_due = DateTimeField(
         required=False, help_text="For a postponement: when the follow-up is planned."
     )
-    version = serializers.IntegerField(required=False)
+    version = IntegerField(required=False)
 
 
 class ActivityViewSet(RecordViewSet):

@@ -16,8 +16,10 @@ from voronka.audit import selectors as audit
 from voronka.core.errors import DuplicatesFound
 from voronka.ui.listing import order_for
 
+from .fields import BoundedModelSerializer, IntegerField, RecordIdField
 
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+
+class VisibleRelatedField(RecordIdField):
     """A link to another record, accepted only if the requesting user may see that record."""
 
     def __init__(self, model=None, **kwargs):
@@ -33,7 +35,7 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return access.visible(request.user, self.model.objects.all())
 
 
-class OwnerField(serializers.PrimaryKeyRelatedField):
+class OwnerField(RecordIdField):
     """The owner's user id; who may be made an owner is checked by the service."""
 
     def __init__(self, **kwargs):
@@ -173,12 +175,12 @@ class RecordViewSet(viewsets.ModelViewSet):
         return Response(HistorySerializer(rows, many=True).data)
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class RecordSerializer(BoundedModelSerializer):
     """Common fields: owner (id), owner_name, version for safe concurrent edits, timestamps."""
 
     owner = OwnerField()
     owner_name = serializers.CharField(source="owner.display_name", read_only=True)
-    version = serializers.IntegerField(
+    version = IntegerField(
         required=False,
         help_text="The version you read; if the record changed since, the update is refused "
         "with 409. Omit to overwrite.",

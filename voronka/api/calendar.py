@@ -1,6 +1,6 @@
 """The calendar: the activities of a period, as the calendar page shows them."""
 
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -67,14 +67,11 @@ class CalendarViewSet(viewsets.ViewSet):
         responses=CalendarEventSerializer(many=True),
     )
     def list(self, request):
-        start = selectors.parse_moment(request.query_params.get("start"))
-        end = selectors.parse_moment(request.query_params.get("end"))
-        if start is None or end is None or end <= start:
-            raise ValidationError({"detail": _("Give the start and the end of the period.")})
-        of = selectors.whose(
-            request.user,
-            user_id=request.query_params.get("user"),
-            team_id=request.query_params.get("team"),
-        )
+        params = request.query_params
+        try:
+            start, end = selectors.parse_period(params.get("start"), params.get("end"))
+        except DjangoValidationError as error:
+            raise ValidationError({"detail": error.messages}) from None
+        of = selectors.whose(request.user, user_id=params.get("user"), team_id=params.get("team"))
         activities = selectors.events(user=request.user, start=start, end=end, of=of)
         return Response(CalendarEventSerializer(activities, many=True).data)

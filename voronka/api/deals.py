@@ -11,24 +11,19 @@ from voronka.sales.filters import DealFilter
 from voronka.sales.models import Deal, Direction, LeadSource, LostReason, Stage, StageChecklistItem
 
 from .base import RecordSerializer, RecordViewSet, VisibleRelatedField
+from .fields import IntegerField, RecordIdField
 
 
 class DealSerializer(RecordSerializer):
     company = VisibleRelatedField(Company)
     company_name = serializers.CharField(source="company.name", read_only=True, default=None)
     contact = VisibleRelatedField(Contact)
-    stage = serializers.PrimaryKeyRelatedField(queryset=Stage.objects.all(), required=False)
+    stage = RecordIdField(queryset=Stage.objects.all(), required=False)
     stage_name = serializers.CharField(source="stage.name", read_only=True)
-    pipeline = serializers.PrimaryKeyRelatedField(read_only=True)
-    lead_source = serializers.PrimaryKeyRelatedField(
-        queryset=LeadSource.objects.all(), required=False, allow_null=True
-    )
-    direction = serializers.PrimaryKeyRelatedField(
-        queryset=Direction.objects.all(), required=False, allow_null=True
-    )
-    lost_reason = serializers.PrimaryKeyRelatedField(
-        queryset=LostReason.objects.all(), required=False, allow_null=True
-    )
+    pipeline = RecordIdField(read_only=True)
+    lead_source = RecordIdField(queryset=LeadSource.objects.all(), required=False, allow_null=True)
+    direction = RecordIdField(queryset=Direction.objects.all(), required=False, allow_null=True)
+    lost_reason = RecordIdField(queryset=LostReason.objects.all(), required=False, allow_null=True)
     lost_to = VisibleRelatedField(Company)
     amount_base = serializers.SerializerMethodField(
         help_text="The amount in the base currency at the rate of the closing day (closed "
@@ -93,16 +88,14 @@ def _base_amount(deal) -> str | None:
 
 
 class MoveSerializer(serializers.Serializer):
-    stage = serializers.PrimaryKeyRelatedField(queryset=Stage.objects.all())
-    lost_reason = serializers.PrimaryKeyRelatedField(
-        queryset=LostReason.objects.all(), required=False, allow_null=True
-    )
+    stage = RecordIdField(queryset=Stage.objects.all())
+    lost_reason = RecordIdField(queryset=LostReason.objects.all(), required=False, allow_null=True)
     lost_to = VisibleRelatedField(Company)
-    version = serializers.IntegerField(required=False)
+    version = IntegerField(required=False)
 
 
 class TickSerializer(serializers.Serializer):
-    item = serializers.PrimaryKeyRelatedField(queryset=StageChecklistItem.objects.all())
+    item = RecordIdField(queryset=StageChecklistItem.objects.all())
     done = serializers.BooleanField()
 
 

@@ -9,16 +9,18 @@ from voronka.accounts.models import User
 from voronka.contacts.models import Company
 from voronka.handover.services import handover
 
+from .fields import IdField, RecordIdField
+
 
 class HandoverSerializer(serializers.Serializer):
-    to_user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
-    from_user = serializers.PrimaryKeyRelatedField(
+    to_user = RecordIdField(queryset=User.objects.filter(is_active=True))
+    from_user = RecordIdField(
         queryset=User.objects.all(),
         required=False,
         help_text="Hand over everything of this manager…",
     )
     companies = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         help_text="…or only these companies (with their contacts, open deals and activities).",
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import django_filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -10,10 +9,12 @@ from rest_framework.response import Response
 
 from voronka.notifications import selectors, services
 from voronka.notifications.models import Notification
-from voronka.ui.filters import YesNoFilter
+from voronka.ui.filters import BoundedFilterSet, YesNoFilter
+
+from .fields import IdField
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(BoundedFilterSet):
     unread = YesNoFilter(
         method="filter_unread", help_text="true: only the unread ones; false: only the read ones."
     )
@@ -51,7 +52,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         help_text="The notifications to mark read; omit to mark all of them. "
         "Ids of other users' notifications are ignored.",

@@ -5,9 +5,11 @@ from rest_framework.response import Response
 from voronka.sales import services
 from voronka.sales.models import Pipeline, Stage
 
+from .fields import BoundedModelSerializer, IdField
 
-class StageSerializer(serializers.ModelSerializer):
-    id = serializers.IntegerField(required=False)
+
+class StageSerializer(BoundedModelSerializer):
+    id = IdField(required=False)
     checklist = serializers.ListField(
         child=serializers.CharField(max_length=255),
         required=False,
@@ -37,7 +39,7 @@ class StageSerializer(serializers.ModelSerializer):
         return data
 
 
-class PipelineSerializer(serializers.ModelSerializer):
+class PipelineSerializer(BoundedModelSerializer):
     stages = StageSerializer(
         many=True, help_text="All stages, in order. Stages left out are deleted."
     )

@@ -19,6 +19,9 @@ from voronka.accounts import access
 from voronka.core import money
 from voronka.core.models import ExchangeRate
 from voronka.core.rates import services
+from voronka.ui.filters import BoundedFilterSet
+
+from .fields import BoundedModelSerializer, DateField
 
 
 class ConfigureToChange(permissions.BasePermission):
@@ -32,7 +35,7 @@ class ConfigureToChange(permissions.BasePermission):
         return access.can_configure(request.user)
 
 
-class ExchangeRateFilter(django_filters.FilterSet):
+class ExchangeRateFilter(BoundedFilterSet):
     currency = django_filters.CharFilter(method="filter_currency", help_text="ISO code, e.g. USD")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
@@ -45,7 +48,7 @@ class ExchangeRateFilter(django_filters.FilterSet):
         return queryset.filter(currency=value.strip().upper())
 
 
-class ExchangeRateSerializer(serializers.ModelSerializer):
+class ExchangeRateSerializer(BoundedModelSerializer):
     rate = serializers.DecimalField(
         max_digits=20,
         decimal_places=8,
@@ -71,7 +74,7 @@ class ExchangeRateSerializer(serializers.ModelSerializer):
 class ConvertQuerySerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=20, decimal_places=2)
     currency = serializers.CharField(max_length=3)
-    date = serializers.DateField(required=False)
+    date = DateField(required=False)
 
 
 class ExchangeRateViewSet(viewsets.ModelViewSet):

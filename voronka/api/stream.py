@@ -7,6 +7,7 @@ from voronka.accounts.models import Entity
 from voronka.audit import selectors as audit
 from voronka.audit.models import StreamEvent
 from voronka.audit.templatetags.audit import event_sentence
+from voronka.core import bounds
 
 
 class StreamEventSerializer(serializers.ModelSerializer):
@@ -51,16 +52,16 @@ class StreamViewSet(viewsets.ViewSet):
     )
     def list(self, request):
         entity = request.query_params.get("entity")
-        object_id = request.query_params.get("object_id", "")
-        limit = request.query_params.get("limit", "20")
-        limit = min(int(limit), 100) if limit.isdigit() else 20
-        if entity not in Entity.values or not object_id.isdigit():
+        object_id = bounds.parse_id(request.query_params.get("object_id", ""))
+        limit = bounds.parse_id(request.query_params.get("limit", ""))
+        limit = min(limit, 100) if limit is not None else 20
+        if entity not in Entity.values or object_id is None:
             entity, object_id = None, None
         events = audit.stream(
             user=request.user,
             scope=request.query_params.get("scope", audit.StreamScope.ALL),
             entity=entity,
-            object_id=int(object_id) if object_id else None,
+            object_id=object_id,
             limit=limit,
         )
         return Response(StreamEventSerializer(events, many=True).data)

@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from voronka.accounts import access
 from voronka.accounts.models import Team, User
 from voronka.activities.models import DEFAULT_LENGTH, Activity, ActivityKind
 from voronka.activities.selectors import activities_visible_to
+from voronka.core import bounds
 
 # At most this many events are sent for one period (a month of a big team still fits).
 MAX_EVENTS = 2000
@@ -31,7 +34,9 @@ class Whose:
 
 
 def parse_moment(value: str | None) -> datetime.datetime | None:
-    """An ISO date or date-time from the calendar; without an offset it is in the user's zone."""
+    """An ISO date or date-time from the calendar; without an offset it is in the user's zone.
+    None if it is not one; a ValidationError if it lies outside the dates of core.bounds (a
+    day added to year 9999, or a zone applied to year 1, would overflow)."""
     if not value:
         return None
     value = value.strip().replace(" ", "+")  # a "+" in a query string arrives as a space
@@ -39,9 +44,19 @@ def parse_moment(value: str | None) -> datetime.datetime | None:
         moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    if not bounds.day_in_range(moment):
+        raise bounds.day_range_error()
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_current_timezone())
     return moment
+
+
+def parse_period(start: str | None, end: str | None) -> tuple[datetime.datetime, ...]:
+    """The period the calendar asks for, or a ValidationError saying what is wrong with it."""
+    first, last = parse_moment(start), parse_moment(end)
+    if first is None or last is None or last <= first:
+        raise ValidationError(_("Give the start and the end of the period."))
+    return first, last
 
 
 def calendar_teams(user: User) -> QuerySet[Team]:
@@ -51,19 +66,23 @@ def calendar_teams(user: User) -> QuerySet[Team]:
 
 def whose(user: User, *, user_id: str | None = None, team_id: str | None = None) -> Whose:
     """Read the `user` / `team` parameters. A team the user may not open shows nothing; a
-    colleague outside their view scope shows nothing too (the access filter drops it)."""
+    colleague outside their view scope shows nothing too (the access filter drops it). A
+    parameter that cannot be an id is a ValidationError naming it."""
     if team_id:
-        if not str(team_id).isdigit():
-            return Whose(team_ids=frozenset())
-        team_id = int(team_id)
+        team_id = bounds.parse_id(team_id)
+        if team_id is None:
+            raise ValidationError({"team": bounds.NO_SUCH_ID})
         allowed = access.calendar_team_ids(user)
         if team_id not in allowed:
             return Whose(team_ids=frozenset())
         # A head's calendar of a department shows its sub-teams too: all within `allowed`.
         ids = access.team_ids_below(team_id) & allowed
         return Whose(team_ids=frozenset(ids))
-    if user_id and str(user_id).isdigit():
-        return Whose(user_id=int(user_id))
+    if user_id:
+        colleague = bounds.parse_id(user_id)
+        if colleague is None:
+            raise ValidationError({"user": bounds.NO_SUCH_ID})
+        return Whose(user_id=colleague)
     return Whose(user_id=user.pk)
 
 

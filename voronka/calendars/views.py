@@ -19,6 +19,7 @@ from voronka.activities import ics
 from voronka.activities.models import Activity, ActivityKind, ActivityType
 from voronka.activities.selectors import activities_visible_to
 from voronka.activities.services import activity_update
+from voronka.core import bounds
 from voronka.core.errors import ConflictError
 
 from . import selectors, services
@@ -58,23 +59,13 @@ def event_json(activity: Activity, *, user) -> dict:
     }
 
 
-def _period(request: HttpRequest):
-    start = selectors.parse_moment(request.GET.get("start"))
-    end = selectors.parse_moment(request.GET.get("end"))
-    if start is None or end is None or end <= start:
-        return None
-    return start, end
-
-
 @login_required
 @require_GET
 def calendar_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     feed = CalendarFeed.objects.filter(user=user).first()
-    chosen_user = request.GET.get("user", "")
-    chosen_team = request.GET.get("team", "")
-    chosen_user = int(chosen_user) if chosen_user.isdigit() else None
-    chosen_team = int(chosen_team) if chosen_team.isdigit() else None
+    chosen_user = bounds.parse_id(request.GET.get("user", ""))
+    chosen_team = bounds.parse_id(request.GET.get("team", ""))
     return render(
         request,
         "calendars/calendar.html",
@@ -97,13 +88,14 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def calendar_events(request: HttpRequest) -> JsonResponse:
-    period = _period(request)
-    if period is None:
-        return JsonResponse({"error": _("Give the start and the end of the period.")}, status=400)
-    of = selectors.whose(
-        request.user, user_id=request.GET.get("user"), team_id=request.GET.get("team")
-    )
-    activities = selectors.events(user=request.user, start=period[0], end=period[1], of=of)
+    try:
+        start, end = selectors.parse_period(request.GET.get("start"), request.GET.get("end"))
+        of = selectors.whose(
+            request.user, user_id=request.GET.get("user"), team_id=request.GET.get("team")
+        )
+    except ValidationError as error:
+        return _refuse(" ".join(error.messages), 400)
+    activities = selectors.events(user=request.user, start=start, end=end, of=of)
     return JsonResponse([event_json(a, user=request.user) for a in activities], safe=False)
 
 
@@ -125,17 +117,20 @@ def event_move(request: HttpRequest, pk: int) -> JsonResponse:
         return JsonResponse(
             {"error": str(denied) or _("You may not change this record.")}, status=403
         )
-    start = selectors.parse_moment(request.POST.get("start"))
-    end = selectors.parse_moment(request.POST.get("end"))
-    version = request.POST.get("version", "")
-    if start is None or (request.POST.get("end") and end is None) or not version.isdigit():
+    try:
+        start = selectors.parse_moment(request.POST.get("start"))
+        end = selectors.parse_moment(request.POST.get("end"))
+    except ValidationError as error:
+        return _refuse(" ".join(error.messages), 400)
+    version = bounds.parse_id(request.POST.get("version", ""))
+    if start is None or (request.POST.get("end") and end is None) or version is None:
         return _refuse(_("The new time could not be read."), 400)
     data = {"due_at": start}
     if end is not None:
         data["end_at"] = end
     try:
         activity = activity_update(
-            actor=request.user, activity=activity, data=data, version=int(version)
+            actor=request.user, activity=activity, data=data, version=version
         )
     except ConflictError as conflict:
         return _refuse(str(conflict), 409)

@@ -5,6 +5,7 @@ from voronka.accounts.models import Entity
 from voronka.ui.filters import (
     DayFromFilter,
     DayToFilter,
+    IdFilter,
     OwnerFilter,
     RecordFilterSet,
     YesNoFilter,
@@ -77,7 +78,7 @@ class CompanyFilter(RecordFilterSet):
 
 class ContactFilter(RecordFilterSet):
     owner = OwnerFilter(entity=Entity.CONTACT)
-    company = django_filters.NumberFilter(field_name="company_id", label=_("Company"))
+    company = IdFilter(field_name="company_id", label=_("Company"))
     mailing_consent = YesNoFilter(label=_("Agrees to mailings"))
     created_from = DayFromFilter(field_name="created_at", label=_("Created from"))
     created_to = DayToFilter(field_name="created_at", label=_("Created to"))

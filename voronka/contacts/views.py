@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.audit.services import record_view
+from voronka.core import bounds
 from voronka.ui import crud
 from voronka.ui.bulk import bulk_context
 from voronka.ui.export import ExportColumn, export_csv
@@ -218,13 +219,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest) -> HttpResponse:
     initial = {}
-    company_id = request.GET.get("company")
-    if company_id:
-        company = (
-            access.visible(request.user, Company.objects.all()).filter(pk=company_id).first()
-            if company_id.isdigit()
-            else None
-        )
+    company_id = bounds.parse_id(request.GET.get("company", ""))
+    if company_id is not None:
+        company = access.visible(request.user, Company.objects.all()).filter(pk=company_id).first()
         if company:
             initial["company"] = company.pk
     return crud.create_view(

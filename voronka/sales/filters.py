@@ -6,6 +6,7 @@ from voronka.core.money import currency_choices
 from voronka.ui.filters import (
     DayFromFilter,
     DayToFilter,
+    IdFilter,
     OwnerFilter,
     RecordFilterSet,
     TeamFilter,
@@ -34,8 +35,8 @@ class DealFilter(RecordFilterSet):
     )
     owner = OwnerFilter(entity=Entity.DEAL)
     team = TeamFilter()
-    company = django_filters.NumberFilter(field_name="company_id", label=_("Company"))
-    contact = django_filters.NumberFilter(field_name="contact_id", label=_("Contact"))
+    company = IdFilter(field_name="company_id", label=_("Company"))
+    contact = IdFilter(field_name="contact_id", label=_("Contact"))
     type = django_filters.ChoiceFilter(
         choices=DealType.choices, label=_("Type"), empty_label=_("Any type")
     )
@@ -64,7 +65,7 @@ class DealFilter(RecordFilterSet):
     closed_from = DayFromFilter(field_name="closed_at", label=_("Closed from"))
     closed_to = DayToFilter(field_name="closed_at", label=_("Closed to"))
     # Set by the reports' links (a bar of lost reasons), like company and contact.
-    lost_reason = django_filters.NumberFilter(field_name="lost_reason_id", label=_("Lost reason"))
+    lost_reason = IdFilter(field_name="lost_reason_id", label=_("Lost reason"))
     hidden_filters = (*RecordFilterSet.hidden_filters, "lost_reason")
     no_next_step = YesNoFilter(
         method="filter_no_next_step",

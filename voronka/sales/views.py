@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.audit.services import record_view
 from voronka.contacts.models import Company, Contact
-from voronka.core import money
+from voronka.core import bounds, money
 from voronka.core.errors import ConflictError
 from voronka.core.money import format_money
 from voronka.ui import crud
@@ -197,8 +197,8 @@ def deal_tick(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 def _initial_from_query(request: HttpRequest) -> dict:
     initial = {}
     for name, model in (("company", Company), ("contact", Contact)):
-        value = request.GET.get(name, "")
-        if value.isdigit():
+        value = bounds.parse_id(request.GET.get(name, ""))
+        if value is not None:
             record = access.visible(request.user, model.objects.all()).filter(pk=value).first()
             if record is not None:
                 initial[name] = record.pk
@@ -389,8 +389,8 @@ def _board_filter(request: HttpRequest) -> tuple[DealFilter, QuerySet]:
 
 def _board_pipeline(request: HttpRequest) -> Pipeline | None:
     pipelines = Pipeline.objects.filter(is_active=True).order_by("order", "id")
-    chosen = request.GET.get("pipeline", "")
-    if chosen.isdigit():
+    chosen = bounds.parse_id(request.GET.get("pipeline", ""))
+    if chosen is not None:
         return pipelines.filter(pk=chosen).first() or pipelines.first()
     return pipelines.first()
 
@@ -436,9 +436,16 @@ def deal_board(request: HttpRequest) -> HttpResponse:
 def deal_board_column(request: HttpRequest) -> HttpResponse:
     """More cards of one column, as the column scrolls."""
     pipeline = _board_pipeline(request)
-    stage = get_object_or_404(Stage, pk=request.GET.get("stage", "0"), pipeline=pipeline)
-    offset = request.GET.get("offset", "0")
-    offset = int(offset) if offset.isdigit() else 0
+    stage_id = bounds.parse_id(request.GET.get("stage", ""))
+    offset = bounds.parse_offset(request.GET.get("offset"))
+    if stage_id is None or offset is None:
+        # The board builds these links itself: a bad one was made by hand.
+        return HttpResponseBadRequest(
+            str(bounds.NO_SUCH_ID)
+            if stage_id is None
+            else bounds.BAD_OFFSET % {"max": bounds.MAX_OFFSET}
+        )
+    stage = get_object_or_404(Stage, pk=stage_id, pipeline=pipeline)
     _filterset, deals = _board_filter(request)
     cards = board.cards(deals, stage, offset=offset)
     params = request.GET.copy()

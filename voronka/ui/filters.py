@@ -14,7 +14,7 @@ from voronka.accounts.access import team_ids_below
 from voronka.accounts.models import Team
 from voronka.core.search import apply_search
 
-from .forms import DateInput
+from .forms import DateInput, IdField, bound_fields
 
 
 def start_of_day(day: datetime.date) -> datetime.datetime:
@@ -64,6 +64,15 @@ class YesNoFilter(django_filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class IdFilter(django_filters.NumberFilter):
+    """Records linked to one record by its id (a company's contacts, a deal's activities)."""
+
+    field_class = IdField
+
+    def get_max_validator(self):
+        return None  # IdField holds the id's own bounds
+
+
 class OwnerFilter(django_filters.ModelChoiceFilter):
     """The choice of owners a user may filter by: people whose records they can see."""
 
@@ -93,7 +102,18 @@ class TeamFilter(django_filters.ModelChoiceFilter):
         return qs.filter(owner__team_id__in=sorted(team_ids_below(value.pk)))
 
 
-class RecordFilterSet(django_filters.FilterSet):
+class BoundedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose date and number filters are held to core.bounds: a bad value is a
+    form error on the page and a 400 naming the filter in the API."""
+
+    @property
+    def form(self):
+        form = super().form
+        bound_fields(form)
+        return form
+
+
+class RecordFilterSet(BoundedFilterSet):
     """Base of every record list's filters: a search box and whitelisted sort keys.
 
     `sort_fields` maps a sort key (used as `?sort=key` or `?sort=-key`) to the model fields

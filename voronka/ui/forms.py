@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts import access
+from voronka.core import bounds
 
 
 class FormRenderer(TemplatesSetting):
@@ -39,10 +43,71 @@ def style_widgets(form: forms.BaseForm, *, small: bool = False) -> None:
             widget.attrs["class"] = f"{css} {extra}".strip()
 
 
+def bound_fields(form: forms.BaseForm) -> None:
+    """Hold every date, date-time, decimal and whole number of a form to `core.bounds`, so a
+    value Python or the database cannot hold (year 1, 10**23, NaN) is a form error where it
+    is typed, not a 500 further down. Safe to call twice."""
+    for field in form.fields.values():
+        bound_field(field)
+
+
+def bound_field(field: forms.Field) -> None:
+    if getattr(field, "bounded", False):
+        return
+    field.bounded = True
+    # DecimalField and FloatField are IntegerFields too: the most specific kind first.
+    if isinstance(field, forms.DateField | forms.DateTimeField):
+        field.validators.append(bounds.validate_day)
+    elif isinstance(field, forms.DecimalField):
+        field.validators.append(
+            partial(
+                bounds.validate_decimal,
+                max_digits=field.max_digits,
+                decimal_places=field.decimal_places or 0,
+            )
+        )
+    elif isinstance(field, forms.IntegerField) and not isinstance(field, forms.FloatField):
+        field.validators.append(bounds.validate_int)
+    elif type(field) is forms.ModelMultipleChoiceField and _by_integer_id(field):
+        # A validator would run too late: the field queries its ids first. The subclass only
+        # checks them before that query.
+        field.__class__ = IdsChoiceField
+
+
+def _by_integer_id(field: forms.ModelChoiceField) -> bool:
+    meta = field.queryset.model._meta
+    key = meta.get_field(field.to_field_name) if field.to_field_name else meta.pk
+    return isinstance(key, models.IntegerField)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several records by id. Django checks each value with a lazy query, then asks for all
+    of them with IN (…): 10**23 passes the first and overflows SQLite's integer in the second.
+    Here a value that cannot be an id is a form error before any query."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if bounds.parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class IdField(forms.IntegerField):
+    """A record's id, set by a link or a script: a whole number from 1 to 2**63 − 1."""
+
+    default_validators = [bounds.validate_id]
+    bounded = True  # by its own validator: bound_fields adds nothing
+
+
 class StyledFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+        bound_fields(self)
 
     def full_clean(self):
         super().full_clean()
@@ -141,7 +206,8 @@ class AutocompleteSelect(forms.Select):
         return context
 
     def optgroups(self, name, value, attrs=None):
-        chosen = {str(v) for v in value if v not in (None, "")}
+        # A form shown again holds what was sent: only what can be an id reaches the query.
+        chosen = {pk for pk in map(bounds.parse_id, value) if pk is not None}
         groups = []
         queryset = getattr(self.choices, "queryset", None)
         if queryset is not None and chosen:

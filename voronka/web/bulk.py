@@ -21,6 +21,7 @@ from voronka.accounts.models import Entity, User
 from voronka.activities.services import activity_delete
 from voronka.audit.selectors import model_of
 from voronka.contacts.services import company_delete, contact_delete
+from voronka.core import bounds
 from voronka.handover.services import handover, reassign
 from voronka.leads.services import lead_delete
 from voronka.sales.models import LostReason, Stage
@@ -52,7 +53,8 @@ def bulk_action(request: HttpRequest, entity: str) -> HttpResponse:
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = "/"
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    # Ids that cannot be ids (10**23, "²") are dropped like ids of records one cannot see.
+    ids = [i for i in map(bounds.parse_id, request.POST.getlist("ids")) if i is not None]
     action = request.POST.get("action", "")
     if not ids or action not in ACTIONS:
         messages.error(request, _("Choose the records and what to do with them."))
@@ -64,7 +66,7 @@ def bulk_action(request: HttpRequest, entity: str) -> HttpResponse:
     if action == "reassign":
         owner = (
             access.assignable_owners(request.user, entity)
-            .filter(pk=request.POST.get("owner") or 0)
+            .filter(pk=bounds.parse_id(request.POST.get("owner", "")) or 0)
             .first()
         )
         if owner is None:
@@ -85,8 +87,10 @@ def bulk_action(request: HttpRequest, entity: str) -> HttpResponse:
         if action == "stage":
             if entity != Entity.DEAL:
                 raise Http404
-            stage = Stage.objects.filter(pk=request.POST.get("stage") or 0).first()
-            lost_reason = LostReason.objects.filter(pk=request.POST.get("lost_reason") or 0).first()
+            stage_id = bounds.parse_id(request.POST.get("stage", ""))
+            reason_id = bounds.parse_id(request.POST.get("lost_reason", ""))
+            stage = Stage.objects.filter(pk=stage_id).first() if stage_id else None
+            lost_reason = LostReason.objects.filter(pk=reason_id).first() if reason_id else None
             if stage is None:
                 messages.error(request, _("Choose the stage."))
                 return redirect(back)

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from voronka.accounts import access
-from voronka.core import money
+from voronka.core import bounds, money
 from voronka.core.models import ExchangeRate
 from voronka.core.pagination import CappedPaginator
 from voronka.core.rates import feeds as rate_feeds
@@ -39,7 +39,9 @@ def _rates_context(request: HttpRequest) -> dict:
     history = ExchangeRate.objects.select_related("created_by").order_by("-date", "currency")
     currency = request.GET.get("currency", "").strip().upper()
     if currency:
-        history = history.filter(currency=currency)
+        # A code is three Latin letters; anything else (a NUL byte PostgreSQL refuses) is none.
+        known = len(currency) == 3 and currency.isascii() and currency.isalpha()
+        history = history.filter(currency=currency) if known else history.none()
     paginator = CappedPaginator(history, settings.VORONKA["PAGE_SIZE"])
     page_obj = paginator.get_page(request.GET.get("page"))
     for row in page_obj.object_list:
@@ -102,6 +104,8 @@ def rates_load(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose the bank to load the rates from."))
     elif typed_date and day is None:
         messages.error(request, _("The date to load the rates for is not a date."))
+    elif day is not None and not bounds.day_in_range(day):
+        messages.error(request, bounds.day_range_error().messages[0])
     else:
         try:
             result = load_rates(source=source, on=day, actor=request.user)
