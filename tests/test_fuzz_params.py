@@ -35,6 +35,7 @@ from voronka.analytics.views import BLOCKS
 from voronka.analytics.views_classification import MatrixFilterForm
 from voronka.api.urls import router
 from voronka.contacts.filters import CompanyFilter, ContactFilter
+from voronka.leads.filters import LeadFilter
 from voronka.sales.filters import DealFilter
 from voronka.sales.views import BOARD_FILTERS
 
@@ -99,6 +100,7 @@ def _page_targets(ids: dict) -> list[Target]:
         ("contacts:contact-list", "contacts:contact-export", ContactFilter),
         ("sales:deal-list", "sales:deal-export", DealFilter),
         ("activities:activity-list", "activities:activity-export", ActivityFilter),
+        ("leads:lead-list", "leads:lead-export", LeadFilter),
     ]
     targets = []
     for page, export, filterset_class in lists:
@@ -117,6 +119,35 @@ def _page_targets(ids: dict) -> list[Target]:
         Target("web:home", reverse("web:home"), ["who", "stream"]),
         Target("web:rates", reverse("web:rates"), ["currency", "page"]),
         Target("notifications:list", reverse("notifications:list"), ["unread", "page"]),
+        Target("leads:lead-board", reverse("leads:lead-board"), _filters(LeadFilter)),
+        Target("mail:inbox", reverse("mail:inbox"), ["mailbox", "show", "q", "page"]),
+        Target(
+            "mail:compose",
+            reverse("mail:compose"),
+            ["contact", "company", "deal", "lead", "reply", "forward", "template"],
+        ),
+        Target(
+            "mail:compose-template",
+            reverse("mail:compose-template"),
+            ["contact", "company", "deal", "lead", "template"],
+        ),
+        Target("merging:duplicates", reverse("merging:duplicates"), ["kind", "page"]),
+        *[
+            Target(name, reverse(name), ["q", "page", "pipeline", "company"])
+            for name in (
+                "contacts:company-autocomplete",
+                "contacts:contact-autocomplete",
+                "sales:deal-autocomplete",
+                "leads:lead-autocomplete",
+            )
+        ],
+        *[
+            Target(
+                name, reverse(name), ["company", "contact", "deal", "lead", "source", "pipeline"]
+            )
+            for name in ("contacts:company-create", "leads:lead-create", "sales:pipeline-create")
+        ],
+        Target("reports:leads", reverse("reports:leads"), _report_params(), PERIOD),
     ]
     # The board reads the deal list's FilterSet (fuzzed in full on the list, its export and
     # the API) through one function for the page, its column and its figures: they get the
@@ -383,3 +414,66 @@ def test_the_fuzz_covers_every_list_board_calendar_report_and_api_url(records):
         assert required in names
     assert {f"reports:block {block}" for block in BLOCKS} <= names
     assert {f"api:{basename}-list" for _p, _v, basename in router.registry} <= names
+
+
+# Pages without a parameter of their own to fuzz: settings lists, forms whose input is posted
+# (not read from the query), pages of one's own account.
+NOT_FUZZED = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:profile",
+    "accounts:password-change",
+    "accounts:password-reset",
+    "accounts:password-reset-done",
+    "accounts:password-reset-complete",
+    "accounts:token-create",
+    "activities:activity-quick",
+    "calendars:feed-renew",
+    "calendars:feed-revoke",
+    "handover:handover",
+    "reports:layout",
+    "reports:abc-xyz-settings",
+    "reports:abc-xyz-recompute",
+    "web:rates-load",
+    "leads:form-create",
+    "leads:settings",
+    "mail:mailbox-create",
+    "mail:template-create",
+    "mail:signature",
+    "leads:form-list",
+    "mail:mailbox-list",
+    "mail:template-list",
+    "notifications:preferences",
+    "notifications:read-all",
+    "reports:classification-settings",
+}
+
+
+def _pages_without_arguments():
+    """Every named page of the apps (not the admin's, not the API's) whose address takes no
+    argument: the ones a person reaches with a query string."""
+    from django.urls import get_resolver
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                inner = pattern.namespace or ""
+                yield from walk(pattern.url_patterns, inner or namespace)
+            elif pattern.name and "<" not in str(pattern.pattern):
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    skip = ("admin:", "api:", "set_language", "javascript-catalog")
+    return {name for name in walk(get_resolver().url_patterns) if not name.startswith(skip)}
+
+
+def test_every_page_that_reads_its_query_is_fuzzed_or_said_not_to(records):
+    """A new app's list page cannot slip past the fuzz: it is in the targets, or in
+    NOT_FUZZED with the others that read nothing from the query."""
+    fuzzed = {target.name.split(" ")[0] for target in all_targets(records)}
+    settings_lists = {
+        name
+        for name in _pages_without_arguments()
+        if name.endswith(("-list", "-new")) and "settings" in reverse(name)
+    }
+    missing = _pages_without_arguments() - fuzzed - NOT_FUZZED - settings_lists
+    assert missing == set(), f"pages not fuzzed: {sorted(missing)}"
