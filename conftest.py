@@ -48,6 +48,14 @@ def pytest_configure(config):
     HUEY.immediate = True
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Files a test stores (attachments, documents' PDFs) go to its own folder, never to the
+    project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def department(db):
     return TeamFactory(name="Отдел продаж")

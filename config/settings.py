@@ -4,7 +4,9 @@ Every setting a deployment may change is read from the environment with a defaul
 suits a laptop. `docs/deploy.md` lists them; `README.md` explains the common ones.
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "voronka.ui",
     "voronka.contacts",
     "voronka.notifications",
+    "voronka.catalog",
     "voronka.sales",
     "voronka.leads",
     "voronka.activities",
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
     "voronka.handover",
     "voronka.merging",
     "voronka.mail",
+    "voronka.documents",
     "voronka.analytics",
     "voronka.web",
     "voronka.api",
@@ -138,6 +142,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
         ),
         "transaction_mode": "IMMEDIATE",
+    }
+    # Tests use a file, not the shared in-memory database: threads with their own connections
+    # (the numbering test) then queue on the write lock as in production, instead of failing
+    # with "table is locked". One file per checkout (and per xdist worker).
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("TEST_SQLITE_PATH")
+        or str(
+            Path(tempfile.gettempdir())
+            / f"voronka-test-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:10]}.sqlite3"
+        )
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -220,6 +234,25 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Attachments and documents go to an S3-compatible bucket when one is named (django-storages);
+# they are never served from MEDIA_URL: every download goes through the access layer.
+if os.environ.get("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# The largest attachment accepted, in megabytes.
+MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Email: printed to the console until an SMTP server is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -324,6 +357,9 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # run_huey adds its own handler; without this each of its lines would print twice.
         "huey": {"level": "INFO", "propagate": False},
+        # WeasyPrint tells every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,6 +13,8 @@ urlpatterns = [
     path("", include("voronka.handover.urls")),
     path("", include("voronka.merging.urls")),
     path("", include("voronka.mail.urls")),
+    path("", include("voronka.catalog.urls")),
+    path("", include("voronka.documents.urls")),
     path("", include("voronka.analytics.urls")),
     path("accounts/", include("voronka.web.accounts_urls")),
     path("api/v1/", include("voronka.api.urls")),
@@ -25,7 +26,5 @@ handler403 = "voronka.web.views.error_403"
 handler404 = "voronka.web.views.error_404"
 handler500 = "voronka.web.views.error_500"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served: attachments and documents are downloaded through their pages,
+# which ask the access layer (a file's storage path is no URL).

@@ -91,6 +91,7 @@ def production_environment(folder: Path) -> dict[str, str]:
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
+        MAIL_SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_PROXY_SSL_HEADER="1",
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",

@@ -264,3 +264,30 @@
   document.addEventListener("DOMContentLoaded", sync);
   document.addEventListener("htmx:afterSwap", sync);
 })();
+
+// Files dropped on a record's «Files» card are uploaded at once ([data-file-drop]).
+(function () {
+  "use strict";
+  function zone(event) {
+    return event.target.closest && event.target.closest("[data-file-drop]");
+  }
+  ["dragenter", "dragover"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var form = zone(event);
+      if (!form) return;
+      event.preventDefault();
+      form.classList.add("file-drop-active");
+    });
+  });
+  document.addEventListener("dragleave", function (event) {
+    var form = zone(event);
+    if (form) form.classList.remove("file-drop-active");
+  });
+  document.addEventListener("drop", function (event) {
+    var form = zone(event);
+    if (!form || !event.dataTransfer || !event.dataTransfer.files.length) return;
+    event.preventDefault();
+    form.querySelector('input[type="file"]').files = event.dataTransfer.files;
+    form.submit();
+  });
+})();

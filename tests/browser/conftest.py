@@ -69,11 +69,17 @@ def _defaults(transactional_db):
     from voronka.accounts.models import Role, RolePermission
     from voronka.activities.defaults import create_default_types
     from voronka.activities.models import ActivityType, Outcome
+    from voronka.catalog.defaults import create_catalog_defaults
+    from voronka.catalog.models import PriceListAttribute, PriceListType, Unit, VatRate
+    from voronka.documents.defaults import create_stock_types
+    from voronka.documents.models import DocumentType
     from voronka.sales.defaults import create_default_pipeline
     from voronka.sales.models import Pipeline, Stage
 
     create_default_roles(Role, RolePermission)
     create_default_pipeline(Pipeline, Stage)
+    create_catalog_defaults(Unit, VatRate, PriceListType, PriceListAttribute)
+    create_stock_types(DocumentType)
     cache.clear()
     create_default_types(ActivityType, Outcome)
 

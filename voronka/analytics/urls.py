@@ -6,6 +6,7 @@ from . import (
     views_classification,
     views_leads,
     views_plans,
+    views_receivables,
     views_scorecard,
 )
 
@@ -29,6 +30,7 @@ urlpatterns = [
         views_builder.report_export,
         name="builder-export",
     ),
+    path("reports/receivables/", views_receivables.receivables_page, name="receivables"),
     path("reports/plans/", views_plans.plan_list, name="plans"),
     path("reports/plans/new/", views_plans.plan_edit, name="plan-new"),
     path("reports/plans/<int:pk>/", views_plans.plan_edit, name="plan-edit"),

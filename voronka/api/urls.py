@@ -8,6 +8,7 @@ from .companies import CompanyViewSet
 from .contacts import ContactViewSet
 from .dashboard import DashboardViewSet
 from .deals import DealViewSet
+from .documents import DocumentViewSet, PriceLineViewSet
 from .handover import HandoverViewSet
 from .leads import DisqualificationReasonViewSet, LeadViewSet
 from .mail import LetterTemplateViewSet, LetterViewSet
@@ -53,6 +54,8 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reports/dashboard", DashboardViewSet, basename="dashboard")
 router.register("reports/saved", SavedReportViewSet, basename="saved-report")
 router.register("reports/scorecard", ScorecardViewSet, basename="scorecard")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("price-lines", PriceLineViewSet, basename="price-line")
 
 urlpatterns = [
     path("openapi.json", docs.schema, name="schema"),

@@ -22,6 +22,7 @@ from voronka.analytics import activity_months, classification, completeness
 from voronka.contacts.models import Company, Contact
 from voronka.contacts.services import company_create, contact_create
 from voronka.core.validators import bin_is_valid
+from voronka.devdata.demo_documents import load_documents
 from voronka.devdata.demo_leads import demo_leads
 from voronka.devdata.demo_mail import load_mail
 from voronka.devdata.demo_sales import (
@@ -858,6 +859,17 @@ def load(*, stdout=None) -> dict[str, int]:
         contact=contacts["Байжанов"],
         now=now,
     )
+    client = companies["ТОО «Алатау Трейд»"]
+    documents = load_documents(
+        admin=admin,
+        manager=users["ruslan"],
+        hotel=companies["ADAM & EVE HOTELS"],
+        client=client,
+        contact=Contact.objects.filter(company=client).first(),
+        today=today,
+        valid_bin=valid_bin(rng),
+    )
+
     leads = demo_leads(admin=admin, users=users, now=now)
     letters = load_mail(users=users, contacts=contacts, now=now)
 
@@ -876,4 +888,5 @@ def load(*, stdout=None) -> dict[str, int]:
         "deals": Deal.objects.count(),
         "activities": Activity.objects.count(),
         "letters": letters,
+        "documents": documents,
     }

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,7 @@ from .models import (
     REQUIRABLE_FIELDS,
     Deal,
     Direction,
+    InvoiceState,
     LeadSource,
     LostReason,
     Pipeline,
@@ -118,6 +121,11 @@ class DealForm(RecordForm):
         self.fields["probability"].required = False
         self.fields["lead_source"].queryset = LeadSource.objects.filter(is_active=True)
         self.fields["direction"].queryset = Direction.objects.filter(is_active=True)
+        if self.instance.pk is not None and self.instance.lines.exists():
+            # The amount and the units are the lines' totals: changed through the lines.
+            for name in ("amount", "quantity"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("The total of the deal's lines.")
         if self.instance.pk is None:
             del self.fields["checklist"]  # a new deal has nothing ticked: see rules.start_problems
             stage = default_stage()
@@ -201,6 +209,11 @@ class StageForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    required_invoice = forms.ChoiceField(
+        label=_("Invoice needed to enter it"),
+        choices=InvoiceState.choices,
+        required=False,
+    )
     checklist = forms.CharField(
         label=_("Checklist to tick before entering, one item per line"),
         required=False,
@@ -245,3 +258,28 @@ class DirectionForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Direction
         fields = ["name", "order", "is_active"]
+
+
+class DealLineForm(forms.Form):
+    """A line put on a deal: a product, a price-list line, or typed by hand."""
+
+    product = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    price_line = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    name = forms.CharField(required=False, max_length=500)
+    quantity = forms.DecimalField(
+        required=False, min_value=Decimal("0.001"), max_digits=14, decimal_places=3
+    )
+    unit = forms.CharField(required=False, max_length=20)
+    price = forms.DecimalField(required=False, min_value=0, max_digits=16, decimal_places=2)
+    discount_percent = forms.DecimalField(
+        required=False, min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+
+    def clean(self):
+        data = super().clean()
+        typed = data.get("name") and data.get("price") is not None
+        if not (data.get("product") or data.get("price_line") or typed):
+            raise forms.ValidationError(
+                _("Choose a product or a price-list line, or type a name and a price.")
+            )
+        return data

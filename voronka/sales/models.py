@@ -67,6 +67,15 @@ def _requirable_fields(value) -> None:
         raise ValidationError(_("Unknown deal field among the required ones."), code="fields")
 
 
+class InvoiceState(models.TextChoices):
+    """How far the deal's invoices got, kept on the deal by the documents' services (the
+    stage rules read it; sales knows nothing of documents)."""
+
+    NONE = "", _("no invoice")
+    ISSUED = "issued", _("an issued invoice")
+    PAID = "paid", _("a paid invoice")
+
+
 class Stage(models.Model):
     """A step of a pipeline with its probability of winning (стадия продаж), what must be
     true to enter it, and the playbook a manager follows while a deal sits in it."""
@@ -95,6 +104,13 @@ class Stage(models.Model):
     )
     required_fields = models.JSONField(
         _("required deal fields"), default=list, blank=True, validators=[_requirable_fields]
+    )
+    required_invoice = models.CharField(
+        _("required invoice"),
+        max_length=10,
+        choices=InvoiceState.choices,
+        blank=True,
+        help_text=_("An issued (or a paid) invoice the deal must have to enter this stage."),
     )
 
     class Meta:
@@ -238,6 +254,11 @@ class Deal(OwnedRecord):
         _("next planned activity"), null=True, blank=True, editable=False
     )
     next_activity_subject = models.CharField(max_length=255, blank=True, editable=False)
+    # The best state of the deal's invoices (none, issued, paid), kept by the documents'
+    # services as the activities' services keep next_activity_at.
+    invoice_state = models.CharField(
+        _("invoices"), max_length=10, choices=InvoiceState.choices, blank=True, editable=False
+    )
     description = models.TextField(_("description"), blank=True)
     stage_entered_at = models.DateTimeField(_("at this stage since"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -379,3 +400,84 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal_id}: {self.from_stage_id} → {self.to_stage_id}"
+
+
+class DealLine(models.Model):
+    """A line of a deal: a product or a price-list line (its attributes copied when it was
+    put on the deal), quantity, unit, price, discount and VAT. Prices include VAT. The deal's
+    amount is the total of its lines while it has any (`services.deal_lines_total`)."""
+
+    deal = models.ForeignKey(
+        Deal, on_delete=models.CASCADE, related_name="lines", verbose_name=_("deal")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    product = models.ForeignKey(
+        "catalog.Product",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deal_lines",
+        verbose_name=_("product"),
+    )
+    price_list_line = models.ForeignKey(
+        "catalog.PriceListLine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deal_lines",
+        verbose_name=_("price-list line"),
+    )
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=500)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=14,
+        decimal_places=3,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    unit = models.CharField(_("unit"), max_length=20, default="шт")
+    unit_code = models.CharField(_("OKEI code"), max_length=4, default="796")
+    price = models.DecimalField(
+        _("price"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    discount_percent = models.DecimalField(
+        _("discount, %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    vat_kind = models.CharField(_("VAT"), max_length=10, default="standard")
+    cost_price = models.DecimalField(
+        _("cost price"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    total = models.DecimalField(_("total"), max_digits=16, decimal_places=2, editable=False)
+
+    class Meta:
+        verbose_name = _("deal line")
+        verbose_name_plural = _("deal lines")
+        ordering = ["deal", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def compute_total(self) -> Decimal:
+        gross = (self.quantity or 0) * (self.price or 0)
+        discount = gross * (self.discount_percent or 0) / Decimal("100")
+        return (gross - discount).quantize(Decimal("0.01"))
+
+    @property
+    def margin(self) -> Decimal | None:
+        """Gross profit of the line when its cost is known (a supplier's price vs. ours)."""
+        if self.cost_price is None:
+            return None
+        return self.total - (self.quantity * self.cost_price).quantize(Decimal("0.01"))

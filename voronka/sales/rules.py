@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .models import REQUIRABLE_FIELDS, Deal, Stage, StageChange, StageKind
+from .models import REQUIRABLE_FIELDS, Deal, InvoiceState, Stage, StageChange, StageKind
 
 
 def _is_empty(deal: Deal, field_name: str) -> bool:
@@ -32,6 +32,9 @@ def missing_to_enter(deal: Deal, stage: Stage, *, ticked: set[int] | None = None
             _("To move to «%(stage)s», fill in: %(fields)s.")
             % {"stage": stage.name, "fields": ", ".join(fields)}
         )
+    invoice = invoice_problem(deal, stage)
+    if invoice:
+        problems.append(invoice)
     items = list(stage.checklist.all())
     if items:
         ticked = ticked_item_ids(deal) if ticked is None else ticked
@@ -42,6 +45,22 @@ def missing_to_enter(deal: Deal, stage: Stage, *, ticked: set[int] | None = None
                 % {"stage": stage.name, "items": ", ".join(unticked)}
             )
     return problems
+
+
+def invoice_problem(deal: Deal, stage: Stage) -> str | None:
+    """A stage that wants an issued (or a paid) invoice: the deal's invoice state, kept by
+    the documents' services, must have got that far (paid counts as issued)."""
+    wanted = stage.required_invoice
+    if not wanted:
+        return None
+    have = deal.invoice_state
+    if wanted == InvoiceState.ISSUED and have in (InvoiceState.ISSUED, InvoiceState.PAID):
+        return None
+    if wanted == InvoiceState.PAID and have == InvoiceState.PAID:
+        return None
+    if wanted == InvoiceState.PAID:
+        return _("To move to «%(stage)s», the deal's invoice must be paid.") % {"stage": stage.name}
+    return _("To move to «%(stage)s», issue an invoice for the deal.") % {"stage": stage.name}
 
 
 def _open_stages(stage: Stage) -> list[Stage]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,12 +25,15 @@ from voronka.audit.services import (
     setting_snapshot,
 )
 from voronka.audit.values import require_active
+from voronka.catalog.models import PriceListLine, Product
 from voronka.contacts.models import Company
+from voronka.core import money
 
 from . import rules
 from .models import (
     Deal,
     DealChecklistTick,
+    DealLine,
     LostReason,
     Pipeline,
     Stage,
@@ -132,6 +136,10 @@ def deal_update(*, actor: User, deal: Deal, data: dict[str, Any], version: int |
 
         if "owner" in fields:
             _check_owner(actor, record.owner)
+        if fields.keys() & {"amount", "quantity"} and record.lines.exists():
+            raise ValidationError(
+                {"amount": _("The deal has lines: its amount is their total. Change the lines.")}
+            )
         require_active(
             **{
                 name: getattr(record, name)
@@ -304,6 +312,8 @@ def pipeline_save(*, actor: User, pipeline: Pipeline, stages: list[dict[str, Any
             for optional in ("color", "playbook", "required_fields"):
                 if item.get(optional) not in (None, ""):
                     setattr(stage, optional, item[optional])
+            if "required_invoice" in item:
+                stage.required_invoice = item["required_invoice"] or ""
             stage.full_clean()
             stage.save()
             _record_setting(actor, stage, before, snapshot=True)
@@ -354,3 +364,120 @@ def pipeline_delete(*, actor: User, pipeline: Pipeline) -> None:
     with transaction.atomic():
         record_setting(actor=actor, setting=pipeline, verb=Verb.SETTING_DELETED)
         pipeline.delete()
+
+
+# Lines of a deal ---------------------------------------------------------------------------
+
+LINE_FIELDS = (
+    "name",
+    "quantity",
+    "unit",
+    "unit_code",
+    "price",
+    "discount_percent",
+    "vat_kind",
+    "cost_price",
+)
+
+
+def _convert(amount: Decimal | None, source: str, target: str) -> Decimal | None:
+    """A price of a product or a price list in the deal's currency, at today's rates (the
+    way a deal's amount is converted); refused when a rate is missing."""
+    if amount is None or source == target:
+        return amount
+    today = timezone.localdate()
+    rates = money.rates_on(today, [source, target])
+    if source not in rates or target not in rates:
+        raise ValidationError(
+            _("No exchange rate of %(source)s to %(target)s: enter the rates first.")
+            % {"source": source, "target": target}
+        )
+    return (amount * rates[source] / rates[target]).quantize(Decimal("0.01"))
+
+
+def _line_defaults(
+    product: Product | None, price_line: PriceListLine | None, currency: str
+) -> dict[str, Any]:
+    """What a line starts with: the product's name, unit, price and VAT, or the price-list
+    line's attributes (copied now, so a later upload does not change the deal)."""
+    if price_line is not None:
+        price_list = price_line.price_list
+        supplier = price_list.supplier.name if price_list.supplier_id else ""
+        name = " — ".join(p for p in (supplier, price_line.label) if p)
+        return {
+            "name": name[:500],
+            "attributes": dict(price_line.attributes),
+            "price": _convert(price_line.price, price_line.currency, currency),
+            "cost_price": _convert(price_line.cost_price, price_line.currency, currency),
+            "unit": "усл",
+            "unit_code": "876",
+            "vat_kind": "standard",
+        }
+    if product is not None:
+        return {
+            "name": product.name,
+            "price": _convert(product.price, product.currency, currency),
+            "cost_price": _convert(product.cost_price, product.currency, currency),
+            "unit": product.unit.short_name,
+            "unit_code": product.unit.code,
+            "vat_kind": product.vat_kind,
+        }
+    return {}
+
+
+def deal_line_add(
+    *,
+    actor: User,
+    deal: Deal,
+    data: dict[str, Any],
+    product: Product | None = None,
+    price_line: PriceListLine | None = None,
+) -> DealLine:
+    """Put a product, a price-list line or a typed line on a deal; the deal's amount follows."""
+    access.require(actor, access.Action.CHANGE, deal)
+    values = {**_line_defaults(product, price_line, deal.currency)}
+    values.update({k: v for k, v in data.items() if k in LINE_FIELDS and v not in (None, "")})
+    line = DealLine(deal=deal, product=product, price_list_line=price_line, **values)
+    line.total = line.compute_total()
+    with transaction.atomic():
+        line.order = (deal.lines.aggregate(m=Max("order"))["m"] or 0) + 1
+        line.full_clean()
+        line.save()
+        deal_sync_amount(actor=actor, deal=deal)
+    return line
+
+
+def deal_line_update(*, actor: User, line: DealLine, data: dict[str, Any]) -> DealLine:
+    access.require(actor, access.Action.CHANGE, line.deal)
+    for field in LINE_FIELDS:
+        if field in data and data[field] is not None:
+            setattr(line, field, data[field])
+    line.total = line.compute_total()
+    with transaction.atomic():
+        line.full_clean()
+        line.save()
+        deal_sync_amount(actor=actor, deal=line.deal)
+    return line
+
+
+def deal_line_delete(*, actor: User, line: DealLine) -> None:
+    access.require(actor, access.Action.CHANGE, line.deal)
+    with transaction.atomic():
+        deal = line.deal
+        line.delete()
+        deal_sync_amount(actor=actor, deal=deal)
+
+
+def deal_sync_amount(*, actor: User, deal: Deal) -> Deal:
+    """The deal's amount (and units, for the plans) are its lines' totals while it has lines;
+    with none left the last amount stays, to be typed by hand."""
+    lines = list(deal.lines.values_list("total", "quantity"))
+    if not lines:
+        return deal
+    amount = sum((t for t, _q in lines), start=Decimal("0"))
+    quantity = sum((q for _t, q in lines), start=Decimal("0")).quantize(Decimal("0.01"))
+    data = {"amount": amount, "quantity": quantity}
+    if deal.amount == amount and deal.quantity == quantity:
+        return deal
+    deal, _changes = update_record(deal, data, actor=actor, version=None)
+    return deal

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from voronka.accounts import access
 from voronka.accounts.models import Entity
 from voronka.audit.services import record_view
+from voronka.catalog.models import PriceListLine, Product
+from voronka.catalog.selectors import search_price_lines
 from voronka.contacts.models import Company, Contact
 from voronka.core import bounds, money
 from voronka.core.errors import ConflictError
@@ -28,6 +32,7 @@ from . import board, selectors, services
 from .filters import DealFilter
 from .forms import (
     DealForm,
+    DealLineForm,
     DirectionForm,
     LeadSourceForm,
     LostReasonForm,
@@ -35,7 +40,16 @@ from .forms import (
     PipelineForm,
     StageFormSet,
 )
-from .models import Deal, Direction, LeadSource, LostReason, Pipeline, Stage, StageChecklistItem
+from .models import (
+    Deal,
+    DealLine,
+    Direction,
+    LeadSource,
+    LostReason,
+    Pipeline,
+    Stage,
+    StageChecklistItem,
+)
 
 DEAL_COLUMNS = [
     Column("name", gettext_lazy("Deal")),
@@ -127,6 +141,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sales/deal_detail.html",
         {
             "object": deal,
+            **_lines_panel(request, deal),
             "base_currency": money.base_currency(),
             "can_change": access.can_change(request.user, deal),
             "can_delete": access.can_delete(request.user, deal),
@@ -137,6 +152,71 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **selectors.stage_panel(deal=deal),
         },
     )
+
+
+def _lines_panel(request: HttpRequest, deal: Deal) -> dict:
+    """The deal's lines, their totals and margin, and what the price-list search found."""
+    lines = list(deal.lines.select_related("product"))
+    query = request.GET.get("pl", "")[:200].strip()
+    margins = [line.margin for line in lines if line.margin is not None]
+    return {
+        "lines": lines,
+        "lines_margin": sum(margins) if margins else None,
+        "price_query": query,
+        "price_results": list(search_price_lines(query, limit=20)) if query else [],
+        "products": Product.objects.filter(is_active=True).select_related("unit")[:200],
+    }
+
+
+@login_required
+@require_POST
+def deal_line_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a product, a price-list line or a typed line on the deal."""
+    deal = access.get_changeable(request.user, Deal, pk)
+    form = DealLineForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        product = price_line = None
+        if data.get("price_line"):
+            price_line = get_object_or_404(
+                PriceListLine.objects.select_related("price_list__supplier"),
+                pk=data["price_line"],
+            )
+        elif data.get("product"):
+            product = get_object_or_404(Product.objects.select_related("unit"), pk=data["product"])
+        try:
+            services.deal_line_add(
+                actor=request.user, deal=deal, data=data, product=product, price_line=price_line
+            )
+            messages.success(request, _("The line is on the deal."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Check the line: %(errors)s") % {"errors": form.errors.as_text()})
+    # Back to the same price-list search, to add the next line.
+    query = request.POST.get("pl", "")[:200]
+    suffix = "?" + urlencode({"pl": query}) if query else ""
+    return redirect(reverse("sales:deal-detail", args=[deal.pk]) + suffix + "#lines")
+
+
+@login_required
+@require_POST
+def deal_line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    deal = access.get_changeable(request.user, Deal, pk)
+    line = get_object_or_404(DealLine, pk=line_pk, deal=deal)
+    if request.POST.get("delete"):
+        services.deal_line_delete(actor=request.user, line=line)
+        messages.success(request, _("The line is removed."))
+        return redirect(reverse("sales:deal-detail", args=[deal.pk]) + "#lines")
+    form = DealLineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.deal_line_update(actor=request.user, line=line, data=form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Check the line: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect(reverse("sales:deal-detail", args=[deal.pk]) + "#lines")
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -283,6 +363,7 @@ def pipeline_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 "kind": s.kind,
                 "color": s.color,
                 "required_fields": s.required_fields,
+                "required_invoice": s.required_invoice,
                 "checklist": "\n".join(item.text for item in s.checklist.all()),
                 "playbook": s.playbook,
                 "ORDER": i,

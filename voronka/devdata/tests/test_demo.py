@@ -35,6 +35,15 @@ def test_the_demo_is_the_travel_agency_of_the_seed(settings):
     assert User.objects.get(username="gulnara").role.code == "head"
     hotel = Company.objects.get(name="ADAM & EVE HOTELS")
     assert hotel.is_supplier and not hotel.is_customer
+    # Seed 000's price list, a deal with two of its lines, a КП and a partly paid invoice.
+    from voronka.catalog.selectors import search_price_lines
+    from voronka.documents.models import Document
+
+    found = list(search_price_lines("Анталья, 2 взрослых, завтрак, до 150 $"))
+    assert [line.price for line in found] == [40, 100]
+    invoice = Document.objects.get(type__kind="invoice")
+    assert invoice.deal.lines.count() == 2 and invoice.status == "partly_paid"
+    assert invoice.pdf and Document.objects.get(type__kind="quote").pdf
     assert Company.objects.filter(name="St. Christopher's Inn-Village", is_supplier=True).exists()
     assert Company.objects.filter(is_customer=True).count() >= 5
     stages = list(

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from conftest import client_for
 from tests.factories import ActivityFactory, CompanyFactory, ContactFactory, DealFactory
+from voronka.documents.models import DocumentType
+from voronka.documents.services import document_create
 from voronka.sales.models import Pipeline
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +42,26 @@ def pages(admin_user):
     deal = DealFactory(owner=admin_user, company=company, contact=contact)
     activity = ActivityFactory(owner=admin_user, deal=deal, company=company)
     pipeline = Pipeline.objects.order_by("order", "id").first()
+    document = document_create(
+        actor=admin_user,
+        deal=deal,
+        doc_type=DocumentType.objects.get(kind="invoice"),
+        render=False,
+    )
     return [
+        reverse("catalog:product-list"),
+        reverse("catalog:product-create"),
+        reverse("catalog:price-list-list"),
+        reverse("catalog:price-list-create"),
+        reverse("catalog:price-search") + "?q=Лондон",
+        reverse("catalog:type-list"),
+        reverse("catalog:type-create"),
+        reverse("documents:list"),
+        reverse("documents:detail", args=[document.pk]),
+        reverse("documents:requisites"),
+        reverse("documents:type-list"),
+        reverse("documents:type-create"),
+        reverse("reports:receivables"),
         reverse("web:home"),
         reverse("web:search") + "?q=Компания",
         reverse("contacts:company-list"),
