@@ -148,6 +148,9 @@ def _page_targets(ids: dict) -> list[Target]:
             for name in ("contacts:company-create", "leads:lead-create", "sales:pipeline-create")
         ],
         Target("reports:leads", reverse("reports:leads"), _report_params(), PERIOD),
+        Target("reports:receivables", reverse("reports:receivables"), ["by", "start", "end"]),
+        Target("documents:list", reverse("documents:list"), ["deal", "company", "type", "status"]),
+        Target("catalog:price-search", reverse("catalog:price-search"), ["q"]),
     ]
     # The board reads the deal list's FilterSet (fuzzed in full on the list, its export and
     # the API) through one function for the page, its column and its figures: they get the
@@ -446,6 +449,15 @@ NOT_FUZZED = {
     "notifications:preferences",
     "notifications:read-all",
     "reports:classification-settings",
+    # The catalogue's and the documents' settings and forms: their input is posted.
+    "catalog:product-list",
+    "catalog:product-create",
+    "catalog:price-list-list",
+    "catalog:price-list-create",
+    "catalog:type-create",
+    "documents:type-create",
+    "documents:requisites",
+    "documents:payments-import",
 }
 
 

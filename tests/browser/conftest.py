@@ -40,7 +40,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale="ru-RU", viewport={"width": 1440, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page

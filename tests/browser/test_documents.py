@@ -72,7 +72,7 @@ def _shot(page: Page, name: str) -> None:
     for width in (1440, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size({"width": 1440, "height": 900})
 
 
 def _pdf_text(page: Page, url: str) -> str:

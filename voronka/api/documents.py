@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from voronka.accounts import access
+from voronka.core.bounds import parse_id
 from voronka.catalog.models import PriceListLine
 from voronka.catalog.selectors import search_price_lines
 from voronka.documents import services
@@ -83,9 +84,9 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         documents = documents_visible_to(self.request.user).select_related("type")
         for name in ("deal", "company"):
-            value = self.request.query_params.get(name, "")
-            if value.isdigit() and len(value) < 19:
-                documents = documents.filter(**{f"{name}_id": int(value)})
+            value = parse_id(self.request.query_params.get(name, ""))
+            if value is not None:
+                documents = documents.filter(**{f"{name}_id": value})
         if self.request.query_params.get("status"):
             documents = documents.filter(status=self.request.query_params["status"][:20])
         return documents.order_by("-date", "-id")

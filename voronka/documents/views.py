@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from voronka.accounts import access
+from voronka.core.bounds import parse_id
 from voronka.sales.models import Deal
 
 from . import files, services
@@ -50,10 +51,10 @@ def document_list(request: HttpRequest) -> HttpResponse:
     documents = documents_visible_to(request.user).select_related("type", "company", "deal")
     filters = {}
     for name in ("deal", "company", "type"):
-        value = request.GET.get(name, "")
-        if value.isdigit() and len(value) < 19:
-            documents = documents.filter(**{f"{name}_id": int(value)})
-            filters[name] = int(value)
+        value = parse_id(request.GET.get(name, ""))
+        if value is not None:
+            documents = documents.filter(**{f"{name}_id": value})
+            filters[name] = value
     status = request.GET.get("status", "")
     if status in InvoiceStatus.values and status:
         documents = documents.filter(status=status)

@@ -72,9 +72,9 @@ def test_company_detail_query_budget(rows, owner, django_assert_num_queries):
     client = client_for(owner)
     # + the bell, postponements, the timeline's planned and past activities, the quick
     # form's outcomes, the stream of its deals: 6 more than before the timeline (15); the
-    # letters card: the mailboxes the user reads and the teams above theirs (2); its
-    # documents and its files: 2 (the same whatever the number of rows).
-    with django_assert_num_queries(23):
+    # letters card and the team tree it reads; the documents card and the files card: 1 each
+    # (the same whatever the number of rows).
+    with django_assert_num_queries(25):
         assert client.get(company.get_absolute_url()).status_code == 200
 
 

@@ -70,3 +70,13 @@ def test_emails_are_lower_cased_and_checked():
     assert normalize_email_list([" Info@Example.KZ ", "info@example.kz", ""]) == ["info@example.kz"]
     with pytest.raises(ValidationError):
         normalize_email_list(["not-an-email"])
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789²³¹٣۷߃१"), min_size=10, max_size=15))
+def test_tax_ids_with_other_digits_are_refused_not_crashed(value):
+    """Unicode digits pass str.isdigit() yet int() of some fails: every tax id check answers
+    a plain no for them instead of raising."""
+    for check in (inn_is_valid, ogrn_is_valid, bin_is_valid):
+        assert check(value) in (True, False)
+        if not value.isascii():
+            assert not check(value)

@@ -291,9 +291,9 @@ def test_the_inbox_and_a_contacts_page_keep_their_query_budget(
     with django_assert_num_queries(11):
         assert client.get(reverse("mail:inbox")).status_code == 200
     # The contact's page as before (see core's budgets) plus the letters card: readable
-    # mailboxes, the teams above, the page of link ids, its letters, their count.
+    # mailboxes, the teams above, the page of link ids, its letters, their count; the files card: 1.
     client.get(contact.get_absolute_url())  # the first view also writes the recent views
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         assert client.get(contact.get_absolute_url()).status_code == 200
 
 
