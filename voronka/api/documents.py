@@ -16,9 +16,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from voronka.accounts import access
-from voronka.core.bounds import parse_id
 from voronka.catalog.models import PriceListLine
 from voronka.catalog.selectors import search_price_lines
+from voronka.core.bounds import parse_id
 from voronka.documents import services
 from voronka.documents.models import Document, DocumentType
 from voronka.documents.selectors import documents_visible_to
