@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "voronka.analytics",
     "voronka.web",
     "voronka.api",
+    "voronka.staff",
     # The demo, the volume data set and the bench: management commands only.
     "voronka.devdata",
 ]
