@@ -83,9 +83,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _(
-                    "%(name)s is invited: a letter with a link to set the password went to %(email)s."
-                )
+                _("%(name)s is invited: a link to set the password went to %(email)s.")
                 % {"name": user.display_name, "email": user.email},
             )
             return redirect("staff:user-edit", pk=user.pk)
