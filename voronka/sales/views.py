@@ -92,7 +92,7 @@ DEAL_EXPORT = [
     ExportColumn(gettext_lazy("Company"), lambda d: d.company.name if d.company else ""),
     ExportColumn(gettext_lazy("Pipeline"), lambda d: d.pipeline.name),
     ExportColumn(gettext_lazy("Stage"), lambda d: d.stage.name),
-    ExportColumn(gettext_lazy("Amount"), lambda d: d.amount),
+    ExportColumn(gettext_lazy("Amount"), lambda d: d.amount, field="amount"),
     ExportColumn(gettext_lazy("Currency"), lambda d: d.currency),
     ExportColumn(gettext_lazy("Probability, %"), lambda d: d.probability),
     ExportColumn(gettext_lazy("Expected close date"), lambda d: d.expected_close_date),
