@@ -23,7 +23,6 @@ from .models import (
     Action,
     Entity,
     FieldMode,
-    FieldRule,
     Role,
     RolePermission,
     Scope,
@@ -110,12 +109,7 @@ def _field_rules(user) -> dict[tuple[str, str], str]:
         return {}
     cache = _cache(user)
     if "fields" not in cache:
-        cache["fields"] = {
-            (entity, field): mode
-            for entity, field, mode in FieldRule.objects.filter(role_id=user.role_id).values_list(
-                "entity", "field", "mode"
-            )
-        }
+        cache["fields"] = user.role.field_rules()
     return cache["fields"]
 
 

@@ -133,6 +133,10 @@ class Role(models.Model):
         default=False,
         help_text=_("Users of this role must sign in with a code from an authenticator app."),
     )
+    # {"deal.amount": "hidden", "product.cost_price": "readonly"}: the fields of RULED_FIELDS
+    # this role hides or makes read-only. Kept on the role (read with it, no query of its
+    # own on every page) and journaled with it.
+    field_modes = models.JSONField(_("field rules"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("role")
@@ -141,6 +145,15 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def field_rules(self) -> dict[tuple[str, str], str]:
+        """{(entity, field): mode} of the known fields (RULED_FIELDS)."""
+        rules = {}
+        for key, mode in (self.field_modes or {}).items():
+            entity, _dot, name = str(key).partition(".")
+            if name in RULED_FIELDS.get(entity, {}) and mode in FieldMode.values:
+                rules[(entity, name)] = mode
+        return rules
 
 
 class RolePermission(models.Model):
@@ -168,29 +181,6 @@ class RolePermission(models.Model):
             "action": self.get_action_display(),
             "entity": self.get_entity_display(),
         }
-
-
-class FieldRule(models.Model):
-    """A field a role hides or makes read-only (see RULED_FIELDS)."""
-
-    role = models.ForeignKey(
-        Role, on_delete=models.CASCADE, related_name="field_rules", verbose_name=_("role")
-    )
-    entity = models.CharField(_("entity"), max_length=20)
-    field = models.CharField(_("field"), max_length=50)
-    mode = models.CharField(_("mode"), max_length=10, choices=FieldMode.choices)
-
-    class Meta:
-        verbose_name = _("field rule")
-        verbose_name_plural = _("field rules")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["role", "entity", "field"], name="unique_role_entity_field"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.role}: {self.entity}.{self.field} ({self.get_mode_display()})"
 
 
 class User(AbstractUser):

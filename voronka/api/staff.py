@@ -205,7 +205,12 @@ class RoleSerializer(BoundedModelSerializer):
 
     class Meta:
         model = Role
-        fields = ["id", *services.ROLE_FIELDS, "permissions", "field_rules"]
+        fields = [
+            "id",
+            *(f for f in services.ROLE_FIELDS if f != "field_modes"),
+            "permissions",
+            "field_rules",
+        ]
 
     def to_representation(self, role):
         data = super().to_representation(role)
@@ -214,7 +219,8 @@ class RoleSerializer(BoundedModelSerializer):
             for r in role.permissions.all()
         ]
         data["field_rules"] = [
-            {"entity": r.entity, "field": r.field, "mode": r.mode} for r in role.field_rules.all()
+            {"entity": entity, "field": name, "mode": mode}
+            for (entity, name), mode in role.field_rules().items()
         ]
         return data
 
@@ -224,7 +230,7 @@ class RoleViewSet(viewsets.ModelViewSet):
 
     serializer_class = RoleSerializer
     permission_classes = [IsAdministrator]
-    queryset = Role.objects.prefetch_related("permissions", "field_rules").order_by("name", "pk")
+    queryset = Role.objects.prefetch_related("permissions").order_by("name", "pk")
 
     def _save(self, request, role, partial: bool, created: bool):
         serializer = self.get_serializer(role, data=request.data, partial=partial)
@@ -233,8 +239,8 @@ class RoleViewSet(viewsets.ModelViewSet):
         rules = data.pop("permissions", None)
         field_rules = data.pop("field_rules", None)
         if field_rules is None:
-            current = role.field_rules.all() if role.pk else []
-            field_rules = [{"entity": r.entity, "field": r.field, "mode": r.mode} for r in current]
+            current = role.field_rules() if role.pk else {}
+            field_rules = [{"entity": e, "field": f, "mode": m} for (e, f), m in current.items()]
         try:
             services.save_role(
                 actor=request.user,

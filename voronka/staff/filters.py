@@ -66,7 +66,6 @@ class JournalFilter(BoundedFilterSet):
             ("accounts.team", _("teams")),
             ("accounts.role", _("roles")),
             ("accounts.rolepermission", _("role permissions")),
-            ("accounts.fieldrule", _("field rules")),
         ],
         field_name="entity",
         label=_("What"),

@@ -101,7 +101,7 @@ class RoleForm(StyledFormMixin, forms.ModelForm):
                 )
         fields_now = {}
         if self.instance.pk:
-            fields_now = {(r.entity, r.field): r.mode for r in self.instance.field_rules.all()}
+            fields_now = self.instance.field_rules()
         for entity, names in RULED_FIELDS.items():
             for name, label in names.items():
                 self.fields[f"field-{entity}-{name}"] = forms.ChoiceField(

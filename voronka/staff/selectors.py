@@ -16,7 +16,6 @@ JOURNAL_KINDS = [
     "accounts.team",
     "accounts.role",
     "accounts.rolepermission",
-    "accounts.fieldrule",
 ]
 
 
@@ -65,7 +64,7 @@ def journal_labels(entries) -> dict[tuple[str, int], str]:
     for kind, ids in wanted.items():
         model = apps.get_model(kind)
         rows = model.objects.filter(pk__in=sorted(ids))
-        if kind in ("accounts.rolepermission", "accounts.fieldrule"):
+        if kind == "accounts.rolepermission":
             rows = rows.select_related("role")
         for obj in rows:
             labels[(kind, obj.pk)] = str(obj)

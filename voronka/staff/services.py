@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from voronka.accounts import access
 from voronka.accounts.models import (
-    FieldRule,
     Invitation,
     Role,
     RolePermission,
@@ -123,6 +122,7 @@ ROLE_FIELDS = [
     "can_see_company_reports",
     "can_send_mailings",
     "require_two_factor",
+    "field_modes",
 ]
 
 
@@ -152,6 +152,7 @@ def save_role(
     for name, value in data.items():
         if name in ROLE_FIELDS:
             setattr(role, name, value)
+    role.field_modes = {f"{entity}.{name}": mode for (entity, name), mode in field_rules.items()}
     role.full_clean()
     role.save()
     record_setting(
@@ -161,7 +162,6 @@ def save_role(
         before=before,
     )
     _save_rules(actor, role, rules)
-    _save_field_rules(actor, role, field_rules)
     return role
 
 
@@ -181,24 +181,6 @@ def _save_rules(actor: User, role: Role, rules: dict[tuple[str, str], str]) -> N
             record_setting(actor=actor, setting=rule, verb=Verb.SETTING_CHANGED, before=before)
 
 
-def _save_field_rules(actor: User, role: Role, wanted: dict[tuple[str, str], str]) -> None:
-    current = {(r.entity, r.field): r for r in FieldRule.objects.filter(role=role)}
-    for key, rule in current.items():
-        if key not in wanted:
-            record_setting(actor=actor, setting=rule, verb=Verb.SETTING_DELETED)
-            rule.delete()
-    for (entity, field), mode in wanted.items():
-        rule = current.get((entity, field))
-        if rule is None:
-            rule = FieldRule.objects.create(role=role, entity=entity, field=field, mode=mode)
-            record_setting(actor=actor, setting=rule, verb=Verb.SETTING_ADDED)
-        elif rule.mode != mode:
-            before = setting_snapshot(rule)
-            rule.mode = mode
-            rule.save(update_fields=["mode"])
-            record_setting(actor=actor, setting=rule, verb=Verb.SETTING_CHANGED, before=before)
-
-
 @transaction.atomic
 def copy_role(*, actor: User, role: Role) -> Role:
     """A new role with the same rights, field rules and abilities, named «… (copy)»."""
@@ -215,10 +197,6 @@ def copy_role(*, actor: User, role: Role) -> Role:
     RolePermission.objects.bulk_create(
         RolePermission(role=copy, entity=r.entity, action=r.action, scope=r.scope)
         for r in role.permissions.all()
-    )
-    FieldRule.objects.bulk_create(
-        FieldRule(role=copy, entity=r.entity, field=r.field, mode=r.mode)
-        for r in role.field_rules.all()
     )
     return copy
 

@@ -11,7 +11,6 @@ from tests.factories import DealFactory, UserFactory
 from voronka.accounts import access, two_factor
 from voronka.accounts.models import (
     FieldMode,
-    FieldRule,
     Invitation,
     Role,
     RolePermission,
@@ -29,7 +28,8 @@ def blind_role(db):
     """A manager's rights, but deal amounts hidden."""
     manager = Role.objects.get(code="manager")
     role = services.copy_role(actor=None, role=manager)
-    FieldRule.objects.create(role=role, entity="deal", field="amount", mode=FieldMode.HIDDEN)
+    role.field_modes = {"deal.amount": FieldMode.HIDDEN}
+    role.save()
     return role
 
 
@@ -47,7 +47,8 @@ def test_a_role_hides_a_field_and_an_admin_sees_everything(blind_role, admin_use
 
 def test_a_read_only_field_is_seen_but_not_changed(db):
     role = Role.objects.create(code="ro", name="RO")
-    FieldRule.objects.create(role=role, entity="deal", field="amount", mode=FieldMode.READ_ONLY)
+    role.field_modes = {"deal.amount": FieldMode.READ_ONLY}
+    role.save()
     user = UserFactory(role=role)
     assert access.can_see_field(user, "deal", "amount")
     assert not access.can_change_field(user, "deal", "amount")
@@ -72,14 +73,14 @@ def test_the_last_admin_cannot_be_deactivated_nor_lose_the_role(admin_user):
     with pytest.raises(ValidationError):
         services.set_active(actor=admin_user, user=admin_user, active=False)  # not oneself
     services.set_active(actor=admin_user, user=other, active=False)
-    with pytest.raises(ValidationError, match="last active administrator"):
+    with pytest.raises(ValidationError, match="последний активный администратор"):
         services.update_user(
             actor=admin_user,
             user=admin_user,
             data={"role": Role.objects.get(code="manager")},
         )
     third = UserFactory(role=Role.objects.get(code="manager"))
-    with pytest.raises(ValidationError, match="last active administrator"):
+    with pytest.raises(ValidationError, match="последний активный администратор"):
         services.set_active(actor=third, user=admin_user, active=False)
     admin_user.refresh_from_db()
     assert admin_user.is_active and admin_user.role.is_admin
@@ -125,9 +126,7 @@ def test_copying_a_role_copies_rights_field_rules_and_abilities(blind_role):
     assert set(copy.permissions.values_list("entity", "action", "scope")) == set(
         blind_role.permissions.values_list("entity", "action", "scope")
     )
-    assert list(copy.field_rules.values_list("entity", "field", "mode")) == [
-        ("deal", "amount", "hidden")
-    ]
+    assert copy.field_rules() == {("deal", "amount"): "hidden"}
 
 
 def test_a_team_is_not_moved_under_itself(admin_user):
@@ -213,7 +212,8 @@ def test_the_role_page_saves_the_matrix_and_the_journal_shows_it(admin_client_):
     response = admin_client_.post(f"/settings/roles/{role.pk}/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert RolePermission.objects.get(role=role, entity="deal", action="export").scope == "none"
-    assert FieldRule.objects.filter(role=role, field="amount", mode="hidden").exists()
+    role.refresh_from_db()
+    assert role.field_rules() == {("deal", "amount"): "hidden"}
     journal = admin_client_.get("/settings/journal/").content.decode()
     assert "none" in journal
 
