@@ -31,8 +31,7 @@ def is_enabled(user) -> bool:
 
 
 def start(user) -> TwoFactorDevice:
-    """A new, unconfirmed secret for the user (replacing an unconfirmed one)."""
-    TwoFactorDevice.objects.filter(user=user, confirmed_at__isnull=True).delete()
+    """The user's authenticator: the one being set up, or a new, unconfirmed secret."""
     found = device(user)
     if found is not None:
         return found
