@@ -554,13 +554,14 @@ def deal_board_stats(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"columns": {}})
     columns = board.columns(deals, pipeline, with_cards=False)
     base = money.base_currency()
+    sees = access.can_see_field(request.user, Entity.DEAL, "amount")
     return JsonResponse(
         {
             "columns": {
                 str(c.stage.pk): {
                     "count": c.count,
-                    "total": format_money(c.total, base),
-                    "weighted": format_money(c.weighted, base),
+                    "total": format_money(c.total, base) if sees else "",
+                    "weighted": format_money(c.weighted, base) if sees else "",
                 }
                 for c in columns
             }

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from voronka.accounts.models import Role, SignInEvent, Team, User
 from voronka.audit.models import HistoryEntry
@@ -80,3 +82,14 @@ def kind_label(kind: str) -> str:
 
 def sign_ins() -> QuerySet[SignInEvent]:
     return SignInEvent.objects.all()
+
+
+def field_label(kind: str, name: str) -> str:
+    """A journal row's field in the reader's language (a marker: added, deleted)."""
+    markers = {"__added__": _("added"), "__deleted__": _("deleted")}
+    if name in markers:
+        return str(markers[name])
+    try:
+        return str(apps.get_model(kind)._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name

@@ -344,6 +344,7 @@ def _describe(entries) -> None:
     labels = selectors.journal_labels(entries)
     for entry in entries:
         entry.kind = selectors.kind_label(entry.entity)
+        entry.field_label = selectors.field_label(entry.entity, entry.field)
         entry.label = labels.get((entry.entity, entry.object_id), f"#{entry.object_id}")
         entry.old = _short(entry.old_label or entry.old_value)
         entry.new = _short(entry.new_label or entry.new_value)
