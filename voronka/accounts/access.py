@@ -92,6 +92,14 @@ def can_see_company_reports(user) -> bool:
     return bool(role and role.can_see_company_reports)
 
 
+def reportable(user, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The records a report sums for this user: all of them for a role allowed to see the
+    reports of the whole company, else the visible ones."""
+    if can_see_company_reports(user):
+        return queryset
+    return visible(user, queryset)
+
+
 def can_send_mailings(user) -> bool:
     if is_admin(user):
         return True
@@ -575,6 +583,7 @@ __all__ = [
     "is_last_admin",
     "readable_mailboxes",
     "readonly_fields",
+    "reportable",
     "require",
     "require_administer",
     "require_configure",

@@ -13,7 +13,7 @@ from voronka.accounts import access
 from voronka.accounts.access import team_ids_below
 from voronka.accounts.models import Entity
 from voronka.core import dates, money
-from voronka.sales.selectors import deals_visible_to
+from voronka.sales.models import Deal
 
 from . import selectors
 from .forms import PERIODS, ReportFilterForm
@@ -36,7 +36,10 @@ def filtered(user, params):
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     pipelines = form.fields["pipeline"].queryset
     pipeline = data.get("pipeline") or pipelines.first()
-    deals = deals_visible_to(user=user)
+    # A role allowed the company's reports sums every deal; others what they may see.
+    deals = access.reportable(
+        user, Deal.objects.select_related("owner", "company", "stage", "pipeline")
+    )
     common = {}
     if data.get("owner"):
         deals = deals.filter(owner=data["owner"])

@@ -265,3 +265,18 @@ def test_the_users_api_is_for_administrators(owner_client, admin_client_):
     assert admin_client_.get("/api/v1/teams/").status_code == 200
     roles = admin_client_.get("/api/v1/roles/").json()
     assert any(r["code"] == "admin" for r in roles["results"])
+
+
+def test_a_role_with_company_reports_sums_every_deal(owner, outsider):
+    DealFactory(owner=outsider)
+    from voronka.sales.models import Deal
+
+    assert access.reportable(owner, Deal.objects.all()).count() == 0
+    role = Role.objects.get(code="manager")
+    role.can_see_company_reports = True
+    role.save()
+    owner.role = role
+    owner.save()
+    access.forget(owner)
+    owner.refresh_from_db()
+    assert access.reportable(owner, Deal.objects.all()).count() == 1
