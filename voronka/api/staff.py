@@ -196,11 +196,18 @@ class FieldRuleSerializer(serializers.Serializer):
 
 
 class RoleSerializer(BoundedModelSerializer):
+    # Written here, read back by to_representation.
     permissions = RuleSerializer(
-        many=True, required=False, help_text="The matrix: entity × action → scope."
+        many=True,
+        required=False,
+        write_only=True,
+        help_text="The matrix: entity × action → scope.",
     )
     field_rules = FieldRuleSerializer(
-        many=True, required=False, help_text="Fields the role hides or makes read-only."
+        many=True,
+        required=False,
+        write_only=True,
+        help_text="Fields the role hides or makes read-only.",
     )
 
     class Meta:

@@ -280,3 +280,82 @@ def test_a_role_with_company_reports_sums_every_deal(owner, outsider):
     access.forget(owner)
     owner.refresh_from_db()
     assert access.reportable(owner, Deal.objects.all()).count() == 1
+
+
+def test_roles_and_teams_through_the_api(admin_client_):
+    created = admin_client_.post(
+        "/api/v1/roles/",
+        {
+            "code": "api-role",
+            "name": "Из API",
+            "permissions": [{"entity": "deal", "action": "export", "scope": "none"}],
+            "field_rules": [{"entity": "deal", "field": "amount", "mode": "hidden"}],
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    role = Role.objects.get(code="api-role")
+    assert role.field_rules() == {("deal", "amount"): "hidden"}
+    assert role.permissions.get(entity="deal", action="export").scope == "none"
+    bad = admin_client_.post(
+        "/api/v1/roles/",
+        {
+            "code": "x",
+            "name": "X",
+            "field_rules": [{"entity": "deal", "field": "x", "mode": "hidden"}],
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    copy = admin_client_.post(f"/api/v1/roles/{role.pk}/copy/")
+    assert copy.status_code == 201 and copy.json()["field_rules"] == created.json()["field_rules"]
+
+    top = admin_client_.post("/api/v1/teams/", {"name": "Отдел"}, content_type="application/json")
+    sub = admin_client_.post(
+        "/api/v1/teams/",
+        {"name": "Группа", "parent": top.json()["id"]},
+        content_type="application/json",
+    )
+    refused = admin_client_.post(
+        f"/api/v1/teams/{top.json()['id']}/move/",
+        {"parent": sub.json()["id"], "position": 0},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    invited = admin_client_.post(
+        "/api/v1/users/",
+        {"username": "api-user", "email": "api@example.com", "role": role.pk},
+        content_type="application/json",
+    )
+    assert invited.status_code == 201 and len(mail.outbox) == 1
+
+
+def test_the_stream_carries_no_amount_for_a_role_that_hides_it(blind_client):
+    from voronka.audit.models import StreamEvent, Verb
+    from voronka.sales.models import Deal
+
+    deal = Deal.objects.get(name="Тур в Анталью")
+    StreamEvent.objects.create(
+        verb=Verb.AMOUNT_CHANGED,
+        entity="deal",
+        object_id=deal.pk,
+        label=deal.name,
+        owner=deal.owner,
+        amount="987654.00",
+        currency="USD",
+        data={"old_amount": "5.00"},
+    )
+    StreamEvent.objects.create(
+        verb=Verb.CREATED,
+        entity="deal",
+        object_id=deal.pk,
+        label=deal.name,
+        owner=deal.owner,
+        amount="987654.00",
+        currency="USD",
+    )
+    events = blind_client.get("/api/v1/stream/").json()
+    events = events["results"] if isinstance(events, dict) else events
+    assert [e["verb"] for e in events] == ["created"]
+    assert events[0]["amount"] is None and "987" not in events[0]["text"]
+    assert "987" not in blind_client.get("/").content.decode()
