@@ -148,3 +148,42 @@ def test_two_factor_sign_in_with_a_totp_code(page: Page, browser, live_server, t
     journal = second.get_by_test_id("sign-ins").inner_text()
     assert "Неверный одноразовый код" in journal and "Вход выполнен" in journal
     other.close()
+
+
+def drag(page: Page, source, target, dy: float = 8) -> None:
+    """Pointer drag in small steps, as a hand does (SortableJS in fallback mode)."""
+    box, goal = source.bounding_box(), target.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 25, box["y"] + box["height"] / 2 + 5, steps=3)
+    page.mouse.move(goal["x"] + 30, goal["y"] + dy, steps=20)
+    page.mouse.up()
+
+
+def test_a_team_is_dragged_under_another(page: Page, live_server):
+    from voronka.accounts.models import Team
+
+    UserFactory(
+        username="boss", role=Role.objects.get(code="admin"), is_staff=True, password="boss-2026"
+    )
+    sales = Team.objects.create(name="Отдел продаж", order=1)
+    tours = Team.objects.create(name="Группа туров", order=2)
+    base = live_server.url
+    sign_in(page, base, "boss", "boss-2026")
+    expect(page.get_by_role("heading", name=re.compile("Добро пожаловать"))).to_be_visible()
+    page.goto(f"{base}/settings/teams/")
+    expect(page.get_by_test_id("team-tree")).to_be_visible()
+    source = page.get_by_test_id(f"team-{tours.pk}").locator(".team-line")
+    target = page.locator(f"[data-team-tree][data-parent='{sales.pk}']")
+    drag(page, source, target, dy=4)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        tours.refresh_from_db()
+        if tours.parent_id == sales.pk:
+            break
+        page.wait_for_timeout(100)
+    assert tours.parent_id == sales.pk
+    page.reload()
+    expect(
+        page.get_by_test_id(f"team-{sales.pk}").get_by_test_id(f"team-{tours.pk}")
+    ).to_be_visible()
