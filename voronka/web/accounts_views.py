@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -30,6 +32,7 @@ class LoginView(auth_views.LoginView):
             self.request.session[PENDING_USER] = user.pk
             self.request.session[PENDING_BACKEND] = user.backend
             self.request.session[PENDING_NEXT] = self.get_success_url()
+            self.request.session[PENDING_SINCE] = int(time.time())
             return redirect("accounts:login-code")
         signins.record(
             self.request, username=user.username, user=user, outcome=SignInEvent.Outcome.SUCCESS
@@ -56,14 +59,21 @@ class LoginView(auth_views.LoginView):
 PENDING_USER = "voronka_2fa_user"
 PENDING_BACKEND = "voronka_2fa_backend"
 PENDING_NEXT = "voronka_2fa_next"
+PENDING_SINCE = "voronka_2fa_since"
+# The code must follow the password within this many seconds.
+PENDING_SECONDS = 300
 
 
 @require_http_methods(["GET", "POST"])
 def login_code(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the authenticator, or a recovery code."""
     user_id = request.session.get(PENDING_USER)
-    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    since = request.session.get(PENDING_SINCE) or 0
+    fresh = time.time() - since < PENDING_SECONDS
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id and fresh else None
     if user is None:
+        for key in (PENDING_USER, PENDING_BACKEND, PENDING_NEXT, PENDING_SINCE):
+            request.session.pop(key, None)
         return redirect("accounts:login")
     form = forms.LoginCodeForm(request.POST or None)
     status = 200
@@ -82,7 +92,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
         ):
             next_url = request.session.get(PENDING_NEXT) or settings.LOGIN_REDIRECT_URL
             backend = request.session.get(PENDING_BACKEND)
-            for key in (PENDING_USER, PENDING_BACKEND, PENDING_NEXT):
+            for key in (PENDING_USER, PENDING_BACKEND, PENDING_NEXT, PENDING_SINCE):
                 request.session.pop(key, None)
             auth_login(request, user, backend=backend)
             throttle.record_success(username=user.username)

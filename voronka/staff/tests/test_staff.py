@@ -1,4 +1,5 @@
 import datetime
+import time
 import re
 
 import pyotp
@@ -359,3 +360,16 @@ def test_the_stream_carries_no_amount_for_a_role_that_hides_it(blind_client):
     assert [e["verb"] for e in events] == ["created"]
     assert events[0]["amount"] is None and "987" not in events[0]["text"]
     assert "987" not in blind_client.get("/").content.decode()
+
+
+def test_the_code_must_follow_the_password_soon(owner, client):
+    found = two_factor.start(owner)
+    totp = pyotp.TOTP(found.secret)
+    two_factor.confirm(found, totp.now())
+    client.post("/accounts/login/", {"username": "owner", "password": "secret-pass-123"})
+    session = client.session
+    session["voronka_2fa_since"] = 0  # the password was typed long ago
+    session.save()
+    response = client.post("/accounts/login/code/", {"code": totp.at(time.time() + 30)})
+    assert response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
