@@ -1,6 +1,6 @@
 import datetime
-import time
 import re
+import time
 
 import pyotp
 import pytest
