@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "voronka.analytics",
     "voronka.web",
     "voronka.api",
+    "voronka.staff",
     # The demo, the volume data set and the bench: management commands only.
     "voronka.devdata",
 ]
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "voronka.accounts.middleware.UserPreferencesMiddleware",
+    "voronka.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

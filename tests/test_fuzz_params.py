@@ -38,6 +38,7 @@ from voronka.contacts.filters import CompanyFilter, ContactFilter
 from voronka.leads.filters import LeadFilter
 from voronka.sales.filters import DealFilter
 from voronka.sales.views import BOARD_FILTERS
+from voronka.staff.filters import JournalFilter, SignInFilter, UserFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +152,9 @@ def _page_targets(ids: dict) -> list[Target]:
         Target("reports:receivables", reverse("reports:receivables"), ["by", "start", "end"]),
         Target("documents:list", reverse("documents:list"), ["deal", "company", "type", "status"]),
         Target("catalog:price-search", reverse("catalog:price-search"), ["q"]),
+        Target("staff:user-list", reverse("staff:user-list"), _filters(UserFilter)),
+        Target("staff:journal", reverse("staff:journal"), _filters(JournalFilter)),
+        Target("staff:sign-ins", reverse("staff:sign-ins"), _filters(SignInFilter)),
     ]
     # The board reads the deal list's FilterSet (fuzzed in full on the list, its export and
     # the API) through one function for the page, its column and its figures: they get the
@@ -458,6 +462,14 @@ NOT_FUZZED = {
     "documents:type-create",
     "documents:requisites",
     "documents:payments-import",
+    # Settings → users, teams, roles: forms and a tree, nothing read from the query; the
+    # second step of signing in and the authenticator's set-up read a posted code only.
+    "staff:user-invite",
+    "staff:team-list",
+    "staff:role-list",
+    "staff:role-create",
+    "accounts:login-code",
+    "accounts:two-factor",
 }
 
 

@@ -18,7 +18,17 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import Action, Entity, RolePermission, Scope, Team, User
+from .models import (
+    RULED_FIELDS,
+    Action,
+    Entity,
+    FieldMode,
+    Role,
+    RolePermission,
+    Scope,
+    Team,
+    User,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -50,9 +60,113 @@ def is_admin(user) -> bool:
     return cache["is_admin"]
 
 
+def _role(user) -> Role | None:
+    if not user or not user.is_authenticated or not user.is_active or not user.role_id:
+        return None
+    return user.role
+
+
 def can_configure(user) -> bool:
-    """Pipelines, stages, lists of values: administrators only."""
+    """Pipelines, stages, lists of values: administrators and roles allowed to configure."""
+    if is_admin(user):
+        return True
+    role = _role(user)
+    return bool(role and role.can_configure)
+
+
+def can_administer(user) -> bool:
+    """Users, teams, roles and the administration journal: administrators only."""
     return is_admin(user)
+
+
+def require_administer(user) -> None:
+    if not can_administer(user):
+        raise PermissionDenied(_("Only an administrator can manage users, teams and roles."))
+
+
+def can_see_company_reports(user) -> bool:
+    """Reports summed over the whole company (not only the records the user may see)."""
+    if is_admin(user):
+        return True
+    role = _role(user)
+    return bool(role and role.can_see_company_reports)
+
+
+def reportable(user, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The records a report sums for this user: all of them for a role allowed to see the
+    reports of the whole company, else the visible ones."""
+    if can_see_company_reports(user):
+        return queryset
+    return visible(user, queryset)
+
+
+def can_send_mailings(user) -> bool:
+    if is_admin(user):
+        return True
+    role = _role(user)
+    return bool(role and role.can_send_mailings)
+
+
+def requires_two_factor(user) -> bool:
+    role = _role(user)
+    return bool(role and role.require_two_factor)
+
+
+def _field_rules(user) -> dict[tuple[str, str], str]:
+    if not user or not user.is_authenticated or is_admin(user) or not user.role_id:
+        return {}
+    cache = _cache(user)
+    if "fields" not in cache:
+        cache["fields"] = user.role.field_rules()
+    return cache["fields"]
+
+
+def hidden_fields(user, entity: str) -> frozenset[str]:
+    """The fields of an entity this user must not see anywhere: pages, forms, exports, API,
+    history, stream and reports (RULED_FIELDS names them)."""
+    return frozenset(
+        field
+        for (entity_, field), mode in _field_rules(user).items()
+        if entity_ == entity and mode == FieldMode.HIDDEN
+    )
+
+
+def readonly_fields(user, entity: str) -> frozenset[str]:
+    """The fields this user sees but may not change (hidden ones are read-only too)."""
+    return frozenset(
+        field for (entity_, field), _m in _field_rules(user).items() if entity_ == entity
+    )
+
+
+def can_see_field(user, entity: str, field: str) -> bool:
+    return field not in hidden_fields(user, entity)
+
+
+def can_change_field(user, entity: str, field: str) -> bool:
+    return field not in readonly_fields(user, entity)
+
+
+def require_field(user, entity: str, field: str) -> None:
+    """Refuse (403) what shows a hidden field (a revenue report to who may not see amounts)."""
+    if not can_see_field(user, entity, field):
+        raise PermissionDenied(_("Your role does not show these figures."))
+
+
+def ruled_fields() -> dict:
+    return RULED_FIELDS
+
+
+def can_export(user, entity: str) -> bool:
+    return scope(user, entity, Action.EXPORT) != Scope.NONE
+
+
+def can_import(user, entity: str) -> bool:
+    return scope(user, entity, Action.IMPORT) != Scope.NONE
+
+
+def exportable(user, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The visible records of a queryset this user may also export."""
+    return _filter(user, queryset, Action.EXPORT)
 
 
 def require_configure(user, message: str | None = None) -> None:
@@ -75,7 +189,21 @@ def scope(user, entity: str, action: str) -> str:
             ).values_list("entity", "action", "scope"):
                 rules[(entity_, action_)] = scope_
         cache["rules"] = rules
-    return cache["rules"].get((entity, action), Scope.OWN)
+    rules = cache["rules"]
+    if action == Action.EXPORT and (entity, action) not in rules:
+        # Without a rule of its own, export reaches what the user sees.
+        return rules.get((entity, Action.VIEW), Scope.OWN)
+    if action in (Action.EXPORT, Action.IMPORT):
+        # Never wider than what the user sees.
+        return _narrower(rules.get((entity, action), Scope.OWN), scope(user, entity, Action.VIEW))
+    return rules.get((entity, action), Scope.OWN)
+
+
+_WIDTH = [Scope.NONE, Scope.OWN, Scope.TEAM, Scope.SUBTREE, Scope.ALL]
+
+
+def _narrower(a: str, b: str) -> str:
+    return min(a, b, key=lambda s: _WIDTH.index(s) if s in _WIDTH else 0)
 
 
 def team_ids_below(team_id: int) -> set[int]:
@@ -279,8 +407,26 @@ def visible_events(user, events: models.QuerySet) -> models.QuerySet:
 
 def can_hand_over(user) -> bool:
     """Heads of sales and administrators hand a manager's clients over: whoever may change
-    someone else's companies."""
+    someone else's companies, and roles given the ability to hand over."""
+    role = _role(user)
+    if role and role.can_hand_over:
+        return True
     return scope(user, Entity.COMPANY, Action.CHANGE) not in (Scope.OWN, Scope.NONE)
+
+
+def active_admins(exclude=None) -> models.QuerySet[User]:
+    """Active users with administrator rights (superusers or of an administrator role)."""
+    users = User.objects.filter(is_active=True).filter(
+        models.Q(is_superuser=True) | models.Q(role__is_admin=True)
+    )
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users
+
+
+def is_last_admin(user) -> bool:
+    """Whether taking this user's administrator rights away would leave nobody to administer."""
+    return is_admin(user) and not active_admins(exclude=user).exists()
 
 
 def can_pass_task(user, owner) -> bool:
@@ -407,28 +553,43 @@ __all__ = [
     "assignable_owners",
     "calendar_team_ids",
     "can",
+    "can_administer",
     "can_assign",
     "can_change",
+    "can_change_field",
     "can_configure",
     "can_configure_mailbox",
     "can_create",
     "can_delete",
+    "can_export",
     "can_hand_over",
+    "can_import",
     "can_pass_task",
+    "can_see_company_reports",
+    "can_see_field",
     "can_send_from",
+    "can_send_mailings",
     "can_view",
     "changeable",
     "colleagues",
     "disclosed",
+    "exportable",
     "get_changeable",
     "get_deletable",
     "get_visible",
     "heads_team",
+    "hidden_fields",
     "is_admin",
+    "is_last_admin",
     "readable_mailboxes",
+    "readonly_fields",
+    "reportable",
     "require",
+    "require_administer",
     "require_configure",
+    "require_field",
     "require_links",
+    "requires_two_factor",
     "visible",
     "visible_events",
 ]

@@ -1,6 +1,9 @@
 import zoneinfo
 
+from django.shortcuts import redirect
 from django.utils import timezone, translation
+
+from . import access, two_factor
 
 
 class UserPreferencesMiddleware:
@@ -20,4 +23,25 @@ class UserPreferencesMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """A user whose role requires two-factor sign-in and who has no authenticator yet is sent
+    to set one up before anything else (the API's tokens are not concerned)."""
+
+    ALLOWED = ("/accounts/", "/static/", "/i18n/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(self.ALLOWED)
+            and access.requires_two_factor(user)
+            and not two_factor.is_enabled(user)
+        ):
+            return redirect("accounts:two-factor")
         return self.get_response(request)

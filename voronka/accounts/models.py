@@ -40,6 +40,15 @@ class Team(models.Model):
         related_name="children",
         verbose_name=_("parent team"),
     )
+    head = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_teams",
+        verbose_name=_("head"),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
         verbose_name = _("team")
@@ -71,6 +80,36 @@ class Action(models.TextChoices):
     VIEW = "view", _("view")
     CHANGE = "change", _("change")
     DELETE = "delete", _("delete")
+    EXPORT = "export", _("export")
+    IMPORT = "import", _("import")
+
+
+class Ability(models.TextChoices):
+    """Named rights beyond records: stored as flags on the role."""
+
+    HAND_OVER = "hand_over", _("hand clients over")
+    CONFIGURE = "configure", _("configure the CRM")
+    COMPANY_REPORTS = "company_reports", _("see reports of the whole company")
+    MAILINGS = "mailings", _("send mailings")
+
+
+class FieldMode(models.TextChoices):
+    HIDDEN = "hidden", _("hidden")
+    READ_ONLY = "readonly", _("read only")
+
+
+# The fields a role may hide or make read-only, per entity: money of deals and their lines,
+# and what we pay suppliers. A hidden field is hidden with what is computed from it.
+RULED_FIELDS = {
+    "deal": {
+        "amount": _("deal amount (and revenue computed from it)"),
+        "cost_price": _("cost prices of deal lines (and margins)"),
+        "price": _("prices of deal lines"),
+    },
+    "product": {
+        "cost_price": _("supplier (cost) prices of products and price lists"),
+    },
+}
 
 
 class Role(models.Model):
@@ -83,6 +122,21 @@ class Role(models.Model):
         default=False,
         help_text=_("Sees and changes every record and configures the CRM."),
     )
+    can_hand_over = models.BooleanField(_("hands clients over"), default=False)
+    can_configure = models.BooleanField(_("configures the CRM"), default=False)
+    can_see_company_reports = models.BooleanField(
+        _("sees reports of the whole company"), default=False
+    )
+    can_send_mailings = models.BooleanField(_("sends mailings"), default=False)
+    require_two_factor = models.BooleanField(
+        _("requires two-factor sign-in"),
+        default=False,
+        help_text=_("Users of this role must sign in with a code from an authenticator app."),
+    )
+    # {"deal.amount": "hidden", "product.cost_price": "readonly"}: the fields of RULED_FIELDS
+    # this role hides or makes read-only. Kept on the role (read with it, no query of its
+    # own on every page) and journaled with it.
+    field_modes = models.JSONField(_("field rules"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("role")
@@ -91,6 +145,15 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def field_rules(self) -> dict[tuple[str, str], str]:
+        """{(entity, field): mode} of the known fields (RULED_FIELDS)."""
+        rules = {}
+        for key, mode in (self.field_modes or {}).items():
+            entity, _dot, name = str(key).partition(".")
+            if name in RULED_FIELDS.get(entity, {}) and mode in FieldMode.values:
+                rules[(entity, name)] = mode
+        return rules
 
 
 class RolePermission(models.Model):
@@ -122,6 +185,14 @@ class RolePermission(models.Model):
 
 class User(AbstractUser):
     middle_name = models.CharField(_("middle name"), max_length=150, blank=True)
+    manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("manager"),
+    )
     team = models.ForeignKey(
         Team,
         on_delete=models.PROTECT,
@@ -148,6 +219,9 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
 
     objects = UserManager()
+
+    # Kept out of the administration journal (audit.services.setting_snapshot).
+    history_exclude = ("password", "last_login", "date_joined")
 
     class Meta:
         verbose_name = _("user")
@@ -213,3 +287,136 @@ class ApiToken(models.Model):
         key = cls.KEY_PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=_hash_key(key), hint=key[:10])
         return token, key
+
+
+class Invitation(models.Model):
+    """A link to set one's password, sent by e-mail. Only the key's hash is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("user"),
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @classmethod
+    def issue(cls, *, user, created_by, days: int) -> tuple["Invitation", str]:
+        key = secrets.token_urlsafe(32)
+        invitation = cls.objects.create(
+            user=user,
+            created_by=created_by,
+            key_hash=_hash_key(key),
+            expires_at=timezone.now() + datetime.timedelta(days=days),
+        )
+        return invitation, key
+
+    @classmethod
+    def find(cls, key: str) -> "Invitation | None":
+        """The unused, unexpired invitation with this key."""
+        return (
+            cls.objects.select_related("user")
+            .filter(
+                key_hash=_hash_key(key or ""),
+                used_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
+            .first()
+        )
+
+
+class SignInEvent(models.Model):
+    """One attempt to sign in: who (as typed), from where, when, and how it ended."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("signed in")
+        BAD_PASSWORD = "password", _("wrong user name or password")
+        BAD_CODE = "code", _("wrong one-time code")
+        THROTTLED = "throttled", _("too many attempts")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sign_ins",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    address = models.CharField(_("address"), max_length=64, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+
+    class Meta:
+        verbose_name = _("sign-in")
+        verbose_name_plural = _("sign-ins")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="signin_user_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M} {self.outcome}"
+
+    @property
+    def success(self) -> bool:
+        return self.outcome == self.Outcome.SUCCESS
+
+
+class TwoFactorDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238). Confirmed once a code from it matched."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="two_factor",
+        verbose_name=_("user"),
+    )
+    secret = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    last_counter = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class RecoveryCode(models.Model):
+    """A one-time code to sign in without the authenticator. Only its hash is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="recovery_codes",
+        verbose_name=_("user"),
+    )
+    code_hash = models.CharField(max_length=64, editable=False)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return str(self.user)

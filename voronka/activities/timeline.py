@@ -10,6 +10,7 @@ from itertools import groupby
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
+from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.audit.models import StreamEvent
 from voronka.audit.selectors import HistoryRow, stream
@@ -76,7 +77,9 @@ def timeline(
 
 def record_context(*, user: User, entity: str, record) -> dict:
     """What a record's page needs for its tabs: history, stream, timeline and the quick form."""
-    history = history_of(entity=entity, object_id=record.pk)
+    history = history_of(
+        entity=entity, object_id=record.pk, hidden=access.hidden_fields(user, entity)
+    )
     events = list(stream(user=user, entity=entity, object_id=record.pk))
     links = {LINKS[entity].removesuffix("_id"): record.pk}
     if entity == Entity.DEAL:

@@ -472,11 +472,28 @@ class Result:
     truncated: bool = False
 
 
+def _refuse_hidden(entity_key: str, spec: dict, user) -> None:
+    """A report that shows, sums, sorts, groups or filters by a field the user's role hides
+    (the amount of deals) is refused."""
+    if entity_key != "deals":
+        return
+    hidden = access.hidden_fields(user, "deal")
+    if not hidden:
+        return
+    used = {*spec.get("columns", []), *spec.get("group_by", [])}
+    used.add((spec.get("sort") or "").lstrip("-"))
+    used.add((spec.get("aggregate") or {}).get("field") or "")
+    used |= {f.get("field", "") for f in spec.get("filters", []) if isinstance(f, dict)}
+    if used & hidden:
+        access.require_field(user, "deal", sorted(used & hidden)[0])
+
+
 def run(entity_key: str, spec: dict, user, *, page: int = 1, everything: bool = False) -> Result:
     """The report's rows as the user may see them: a page of records, or the groups with
     their totals (at most MAX_GROUPS). `everything` gives all rows, for exports and mail."""
     spec = clean_spec(entity_key, spec)
     entity = ENTITIES[entity_key]
+    _refuse_hidden(entity_key, spec, user)
     qs = _queryset(entity, spec, user)
     if spec["group_by"]:
         return _grouped(entity, spec, qs)

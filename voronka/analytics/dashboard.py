@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from voronka.accounts import access
 from voronka.accounts.access import team_ids_below
+from voronka.accounts.models import Entity
 from voronka.core import dates, money
-from voronka.sales.selectors import deals_visible_to
+from voronka.sales.models import Deal
 
 from . import selectors
 from .forms import PERIODS, ReportFilterForm
@@ -27,12 +29,17 @@ def filtered(user, params):
     """The filter form (over the query `params`), the period, the pipeline, the deals they
     select (with the user's rights) and the list filters that repeat them (for the links
     behind bars)."""
+    # Every block sums deal amounts: refused to a role that hides them.
+    access.require_field(user, Entity.DEAL, "amount")
     form = ReportFilterForm(params or None, user=user)
     start, end = form.dates()
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     pipelines = form.fields["pipeline"].queryset
     pipeline = data.get("pipeline") or pipelines.first()
-    deals = deals_visible_to(user=user)
+    # A role allowed the company's reports sums every deal; others what they may see.
+    deals = access.reportable(
+        user, Deal.objects.select_related("owner", "company", "stage", "pipeline")
+    )
     common = {}
     if data.get("owner"):
         deals = deals.filter(owner=data["owner"])

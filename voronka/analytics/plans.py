@@ -64,6 +64,7 @@ class Line:
 
 def plan_lines(user, kind: str, start: datetime.date) -> tuple[list[Line], datetime.date]:
     """The plans of the period the user may see, with their facts and forecasts."""
+    access.require_field(user, "deal", "amount")  # revenue plans and facts
     first_day, last_day = dates.period_bounds(kind, start)
     plans = list(
         access.plans_visible(

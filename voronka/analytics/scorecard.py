@@ -460,6 +460,7 @@ def links(row: Row, start, end) -> dict[str, str]:
 def filtered_rows(user, params):
     """The scorecard over the filters in the query `params` (period, team, manager), with the
     user's rights, and the lists behind each figure: (form, start, end, rows)."""
+    access.require_field(user, Entity.DEAL, "amount")  # revenue per manager
     form = ScorecardFilterForm(params or None, user=user)
     start, end = form.dates()
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}

@@ -49,6 +49,10 @@ class SortBackend(filters.BaseFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         allowed = getattr(view.filterset_class, "sort_fields", {})
+        entity = getattr(queryset.model, "access_entity", None)
+        if entity:
+            hidden = access.hidden_fields(request.user, entity)
+            allowed = {k: v for k, v in allowed.items() if k not in hidden}
         sort = request.query_params.get("sort") or view.default_sort
         if sort.lstrip("-") not in allowed:
             sort = view.default_sort
@@ -171,7 +175,12 @@ class RecordViewSet(viewsets.ModelViewSet):
     def history(self, request, pk=None):
         """The record's change history (журнал изменений), newest first."""
         record = self.get_object()
-        rows = audit.history(entity=access.entity_of(record), object_id=record.pk)
+        entity = access.entity_of(record)
+        rows = audit.history(
+            entity=entity,
+            object_id=record.pk,
+            hidden=access.hidden_fields(request.user, entity),
+        )
         return Response(HistorySerializer(rows, many=True).data)
 
 
@@ -187,6 +196,24 @@ class RecordSerializer(BoundedModelSerializer):
     )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+
+    # Fields computed from another: hidden with it (a role that hides the deal's amount).
+    derived_fields: dict[str, tuple[str, ...]] = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        entity = getattr(self.Meta.model, "access_entity", None)
+        if request is None or entity is None:
+            return fields
+        hidden = access.hidden_fields(request.user, entity)
+        for name in access.readonly_fields(request.user, entity):
+            if name in hidden:
+                for dropped in (name, *self.derived_fields.get(name, ())):
+                    fields.pop(dropped, None)
+            elif name in fields:
+                fields[name].read_only = True
+        return fields
 
     def build_standard_field(self, field_name, model_field):
         # The model's own validators (ИНН check digits, …) run in the service's full_clean(),

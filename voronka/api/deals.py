@@ -40,6 +40,8 @@ class DealSerializer(RecordSerializer):
         help_text="Chance to win, %. Omit to take the stage's probability.",
     )
 
+    derived_fields = {"amount": ("amount_base",)}
+
     def get_amount_base(self, deal) -> str | None:
         return _base_amount(deal)
 

@@ -17,6 +17,7 @@ from .pipelines import PipelineViewSet, StageViewSet
 from .rates import ExchangeRateViewSet
 from .reports import SavedReportViewSet
 from .scorecard import ScorecardViewSet
+from .staff import RoleViewSet, TeamViewSet, UserViewSet
 from .stream import StreamViewSet
 from .values import (
     ActivityTypeViewSet,
@@ -56,6 +57,9 @@ router.register("reports/saved", SavedReportViewSet, basename="saved-report")
 router.register("reports/scorecard", ScorecardViewSet, basename="scorecard")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("price-lines", PriceLineViewSet, basename="price-line")
+router.register("users", UserViewSet, basename="user")
+router.register("teams", TeamViewSet, basename="team")
+router.register("roles", RoleViewSet, basename="role")
 
 urlpatterns = [
     path("openapi.json", docs.schema, name="schema"),

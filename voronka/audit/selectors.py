@@ -19,7 +19,7 @@ from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.core.phones import format_phone
 
-from .models import HistoryEntry, RecentView, StreamEvent
+from .models import HistoryEntry, RecentView, StreamEvent, Verb
 
 MODELS = {
     Entity.COMPANY: "contacts.Company",
@@ -94,11 +94,15 @@ def _marker_labels() -> dict[str, str]:
     }
 
 
-def history(*, entity: str, object_id: int, limit: int = 200) -> list[HistoryRow]:
-    """A record's change history, newest first; one edit's fields in their listed order."""
+def history(
+    *, entity: str, object_id: int, limit: int = 200, hidden: frozenset[str] = frozenset()
+) -> list[HistoryRow]:
+    """A record's change history, newest first; one edit's fields in their listed order.
+    The `hidden` fields (access.hidden_fields of the reader) are left out."""
     model = model_of(entity)
     entries = (
         HistoryEntry.objects.filter(entity=entity, object_id=object_id)
+        .exclude(field__in=sorted(hidden))
         .select_related("actor")
         .order_by("-changed_at", "batch", "position")[:limit]
     )
@@ -141,6 +145,22 @@ def stream(
     """Stream events this user may see: theirs, their team's, or everything visible; or the
     events of one record (a company's include those of its deals)."""
     events = access.visible_events(user, StreamEvent.objects.select_related("actor"))
+    if access.can_see_field(user, Entity.DEAL, "amount"):
+        return _stream_of(
+            events, user=user, scope=scope, entity=entity, object_id=object_id, limit=limit
+        )
+    # A reader who may not see deal amounts: no event about one, and none carries one.
+    events = events.exclude(entity=Entity.DEAL, verb=Verb.AMOUNT_CHANGED)
+    found = list(
+        _stream_of(events, user=user, scope=scope, entity=entity, object_id=object_id, limit=limit)
+    )
+    for event in found:
+        event.amount = None
+        event.data = {k: v for k, v in (event.data or {}).items() if "amount" not in k}
+    return found
+
+
+def _stream_of(events, *, user, scope, entity, object_id, limit):
     if entity is not None:
         ordered = ("-created_at", "-id")
         own = list(events.filter(entity=entity, object_id=object_id).order_by(*ordered)[:limit])

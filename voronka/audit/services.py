@@ -326,10 +326,12 @@ def setting_key(setting: models.Model) -> str:
 
 def setting_snapshot(setting: models.Model) -> dict[str, Any]:
     """A setting's own values (not its id), as JSON keeps them: to compare before and after."""
+    # A model may keep fields out of its history (a user's password hash, last sign-in).
+    skipped = getattr(setting, "history_exclude", ())
     return {
         field.name: _raw(getattr(setting, field.attname))
         for field in setting._meta.concrete_fields
-        if not field.primary_key
+        if not field.primary_key and field.name not in skipped
     }
 
 

@@ -23,6 +23,15 @@ class ProductForm(StyledFormMixin, forms.ModelForm):
             "is_active",
         ]
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            # A role may hide what we pay suppliers, or keep it from being changed.
+            if not access.can_see_field(user, "product", "cost_price"):
+                del self.fields["cost_price"]
+            elif not access.can_change_field(user, "product", "cost_price"):
+                self.fields["cost_price"].disabled = True
+
 
 class PriceListForm(StyledFormMixin, forms.ModelForm):
     class Meta:

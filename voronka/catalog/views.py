@@ -58,7 +58,7 @@ def product_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     access.require_configure(request.user)
     product = _get(Product, pk) if pk else Product()
     before = setting_snapshot(product) if pk else None
-    form = ProductForm(request.POST or None, instance=product)
+    form = ProductForm(request.POST or None, instance=product, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.product_save(actor=request.user, product=form.instance, before=before)
         messages.success(request, _("The product is saved."))

@@ -35,6 +35,8 @@ _PLAIN_NUMBER = re.compile(r"[+-]?\d[\d ]*(?:[.,]\d+)?")
 class ExportColumn:
     header: str
     value: Callable[[object], object]
+    # The record's field this column shows: left out for a role that hides it.
+    field: str = ""
 
 
 def is_formula_like(text: str) -> bool:

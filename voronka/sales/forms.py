@@ -124,6 +124,8 @@ class DealForm(RecordForm):
         if self.instance.pk is not None and self.instance.lines.exists():
             # The amount and the units are the lines' totals: changed through the lines.
             for name in ("amount", "quantity"):
+                if name not in self.fields:
+                    continue  # hidden from the user's role
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("The total of the deal's lines.")
         if self.instance.pk is None:

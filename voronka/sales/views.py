@@ -92,7 +92,7 @@ DEAL_EXPORT = [
     ExportColumn(gettext_lazy("Company"), lambda d: d.company.name if d.company else ""),
     ExportColumn(gettext_lazy("Pipeline"), lambda d: d.pipeline.name),
     ExportColumn(gettext_lazy("Stage"), lambda d: d.stage.name),
-    ExportColumn(gettext_lazy("Amount"), lambda d: d.amount),
+    ExportColumn(gettext_lazy("Amount"), lambda d: d.amount, field="amount"),
     ExportColumn(gettext_lazy("Currency"), lambda d: d.currency),
     ExportColumn(gettext_lazy("Probability, %"), lambda d: d.probability),
     ExportColumn(gettext_lazy("Expected close date"), lambda d: d.expected_close_date),
@@ -554,13 +554,14 @@ def deal_board_stats(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"columns": {}})
     columns = board.columns(deals, pipeline, with_cards=False)
     base = money.base_currency()
+    sees = access.can_see_field(request.user, Entity.DEAL, "amount")
     return JsonResponse(
         {
             "columns": {
                 str(c.stage.pk): {
                     "count": c.count,
-                    "total": format_money(c.total, base),
-                    "weighted": format_money(c.weighted, base),
+                    "total": format_money(c.total, base) if sees else "",
+                    "weighted": format_money(c.weighted, base) if sees else "",
                 }
                 for c in columns
             }

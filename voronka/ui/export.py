@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from voronka.accounts import access
 from voronka.core.export import ExportColumn, csv_lines, csv_stream
 from voronka.core.pagination import rows_by_ids
 
@@ -27,6 +30,13 @@ def export_csv(
     columns: list[ExportColumn],
     filename: str,
 ) -> StreamingHttpResponse:
+    entity = getattr(queryset.model, "access_entity", None)
+    if entity:
+        if not access.can_export(request.user, entity):
+            raise PermissionDenied(_("Your role does not allow exporting these records."))
+        queryset = access.exportable(request.user, queryset)
+        hidden = access.hidden_fields(request.user, entity)
+        columns = [c for c in columns if not c.field or c.field not in hidden]
     page = list_page(
         request, queryset, filterset_class=filterset_class, columns=[], default_sort=default_sort
     )

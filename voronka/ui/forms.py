@@ -252,6 +252,13 @@ class RecordForm(StyledFormMixin, forms.ModelForm):
                 self.initial["owner"] = user.pk
         if self.instance.pk is not None:
             self.fields["version"].initial = self.instance.version
+        # Fields the user's role hides are left out; those it makes read-only are shown.
+        hidden = access.hidden_fields(user, self.entity) if self.entity else frozenset()
+        for name in access.readonly_fields(user, self.entity) if self.entity else ():
+            if name in hidden:
+                self.fields.pop(name, None)
+            elif name in self.fields:
+                self.fields[name].disabled = True
 
     def record_data(self) -> dict:
         data = {}

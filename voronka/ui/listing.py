@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from voronka.accounts import access
 from voronka.core.pagination import CappedPaginator
 
 from .forms import style_widgets
@@ -23,6 +24,12 @@ class Column:
     label: str
     sortable: bool = True
     classes: str = ""
+    # The record's field the column shows (default: its key); a role may hide it.
+    field: str = ""
+
+    @property
+    def shows(self) -> str:
+        return self.field or self.key
 
 
 @dataclass
@@ -33,6 +40,8 @@ class ListPage:
     filterset: object
     columns: list[Column] = field(default_factory=list)
     querystring: str = ""
+    # Fields of the listed records the user's role hides (access.hidden_fields).
+    hidden: frozenset = frozenset()
 
     @property
     def is_filtered(self) -> bool:
@@ -63,6 +72,15 @@ def list_page(
     filterset = filterset_class(
         request.GET or None, queryset=queryset, request=request, **(filterset_kwargs or {})
     )
+    entity = getattr(queryset.model, "access_entity", None)
+    hidden = access.hidden_fields(request.user, entity) if entity else frozenset()
+    if hidden:
+        # Neither filtered nor sorted by what the user may not see (the order would tell).
+        for name in list(filterset.form.fields):
+            if any(name == f or name.startswith(f + "_") for f in hidden):
+                del filterset.form.fields[name]
+                filterset.filters.pop(name, None)
+        columns = [c for c in columns if c.shows not in hidden]
     style_widgets(filterset.form, small=True)
     if not filterset.is_bound:
         qs = queryset
@@ -72,6 +90,8 @@ def list_page(
         qs = queryset.none()  # the form shows what is wrong with the filter
     sort = request.GET.get("sort") or default_sort
     allowed = filterset.sort_fields if hasattr(filterset, "sort_fields") else {}
+    if hidden:
+        allowed = {k: v for k, v in allowed.items() if k not in hidden}
     if sort.lstrip("-") not in allowed:
         sort = default_sort
     qs = qs.order_by(*order_for(sort, allowed))
@@ -86,4 +106,5 @@ def list_page(
         filterset=filterset,
         columns=columns,
         querystring=params.urlencode(),
+        hidden=hidden,
     )

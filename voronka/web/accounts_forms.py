@@ -49,3 +49,11 @@ class ApiTokenForm(StyledFormMixin, forms.ModelForm):
         model = ApiToken
         fields = ["name"]
         labels = {"name": _("What the token is for")}
+
+
+class LoginCodeForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Code from the authenticator app or a recovery code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )

@@ -7,6 +7,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", views.login_code, name="login-code"),
+    path("invitation/<str:key>/", views.invitation_accept, name="invitation"),
+    path("profile/two-factor/", views.two_factor_setup, name="two-factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.PasswordChangeView.as_view(), name="password-change"),

@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from voronka.accounts.models import ApiToken, Role, RolePermission, Team, User
@@ -14,6 +19,23 @@ class AdminLoginForm(ThrottledSignIn, AdminAuthenticationForm):
 
 
 admin.site.login_form = AdminLoginForm
+
+
+def _admin_login(request, extra_context=None):
+    """The admin signs in through Voronka's own page: the one with the second factor and
+    the sign-in journal."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    target = target or reverse("admin:index")
+    if request.user.is_authenticated and request.user.is_staff and request.user.is_active:
+        return redirect(target)
+    if request.user.is_authenticated:
+        return HttpResponseForbidden()
+    return redirect_to_login(target, reverse("accounts:login"))
+
+
+admin.site.login = _admin_login
 
 
 @admin.register(User)

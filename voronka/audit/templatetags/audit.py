@@ -90,7 +90,11 @@ def event_sentence(event) -> str:
             Entity.LEAD: _("{actor} deleted the lead {record}"),
         }.get(entity, _("{actor} deleted the activity {record}"))
     elif verb == Verb.CREATED and entity == Entity.DEAL:
-        text = _("{actor} created the deal {record} for {amount}")
+        text = (
+            _("{actor} created the deal {record} for {amount}")
+            if amount
+            else _("{actor} created the deal {record}")
+        )
     elif verb == Verb.CREATED and entity == Entity.COMPANY:
         text = _("{actor} created the company {record}")
     elif verb == Verb.CREATED and entity == Entity.CONTACT:
@@ -111,14 +115,25 @@ def event_sentence(event) -> str:
         parts["other"] = data.get("other", "")
         text = _("{actor} undid the merge of {other} into {record}")
     elif verb == Verb.WON:
-        text = (
-            _("{actor} closed won the deal {record} with {company} for {amount}")
-            if company
-            else _("{actor} closed won the deal {record} for {amount}")
-        )
+        if amount:
+            text = (
+                _("{actor} closed won the deal {record} with {company} for {amount}")
+                if company
+                else _("{actor} closed won the deal {record} for {amount}")
+            )
+        else:
+            text = (
+                _("{actor} closed won the deal {record} with {company}")
+                if company
+                else _("{actor} closed won the deal {record}")
+            )
     elif verb == Verb.LOST:
         parts["reason"] = data.get("reason") or "—"
-        text = _("{actor} closed lost the deal {record} for {amount}: {reason}")
+        text = (
+            _("{actor} closed lost the deal {record} for {amount}: {reason}")
+            if amount
+            else _("{actor} closed lost the deal {record}: {reason}")
+        )
     elif verb == Verb.REOPENED:
         text = _("{actor} reopened the deal {record}")
     elif verb == Verb.AMOUNT_CHANGED:

@@ -83,3 +83,24 @@ def test_an_administrator_needs_no_owner_lookups(django_assert_num_queries, admi
     client = client_for(admin_user)
     with django_assert_num_queries(9):
         assert client.get(reverse("contacts:company-list")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_settings_lists_of_users_and_the_journals_keep_their_budget(
+    rows, admin_user, django_assert_num_queries
+):
+    """Settings → Users, the administration journal and the sign-in journal: the same
+    number of queries at 5 and 50 users (their team, role and manager are joined; the
+    journal names its rows with one query per kind of setting on the page)."""
+    from voronka.accounts.models import SignInEvent, Team
+    from voronka.staff import services
+
+    team = Team.objects.create(name="Отдел")
+    for n in range(rows):
+        user = UserFactory(username=f"user{n}", team=team, manager=admin_user)
+        services.update_user(actor=admin_user, user=user, data={"position": f"Менеджер {n}"})
+        SignInEvent.objects.create(user=user, username=user.username, outcome="success")
+    client = client_for(admin_user)
+    for name, budget in (("staff:user-list", 9), ("staff:journal", 8), ("staff:sign-ins", 7)):
+        with django_assert_num_queries(budget):
+            assert client.get(reverse(name)).status_code == 200, name

@@ -3,6 +3,7 @@ from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from voronka.accounts import access
 from voronka.core.money import format_money
 from voronka.core.phones import format_phone
 
@@ -75,3 +76,16 @@ def figure(row, key: str, value):
     if not url:
         return value
     return format_html('<a href="{}">{}</a>', url, value)
+
+
+@register.filter
+def sees(user, entity_field: str) -> bool:
+    """`{% if request.user|sees:"deal.amount" %}`: whether the user's role shows the field."""
+    entity, _dot, name = str(entity_field).partition(".")
+    return access.can_see_field(user, entity, name)
+
+
+@register.filter
+def may_change_field(user, entity_field: str) -> bool:
+    entity, _dot, name = str(entity_field).partition(".")
+    return access.can_change_field(user, entity, name)
