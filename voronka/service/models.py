@@ -370,3 +370,13 @@ class Stakeholder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} — {self.get_role_display()}"
+
+
+# The labels of the status buttons ("what it becomes").
+ALLOWED_LABELS = {
+    CaseStatus.IN_WORK: _("Take into work"),
+    CaseStatus.WAITING: _("Wait for the client"),
+    CaseStatus.RESOLVED: _("Resolved"),
+    CaseStatus.CLOSED: _("Close"),
+    CaseStatus.REOPENED: _("Reopen"),
+}
