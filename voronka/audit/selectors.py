@@ -44,6 +44,7 @@ URL_NAMES = {
 EXTRA_FIELDS = {
     "checklist": gettext_lazy("checklist"),
     "on_behalf_of": gettext_lazy("on behalf of"),
+    "stakeholder_map": gettext_lazy("people around the deal"),
 }
 
 

@@ -429,7 +429,7 @@ def stakeholder_save(
         record_entry(
             actor=actor,
             record=deal,
-            field="stakeholders",
+            field="stakeholder_map",
             new=person.pk,
             new_label=f"{contact} — {person.get_role_display()}, {person.get_attitude_display()}",
         )
@@ -442,7 +442,7 @@ def stakeholder_delete(*, actor: User, stakeholder: Stakeholder) -> None:
     access.require(actor, access.Action.CHANGE, deal)
     with transaction.atomic():
         record_entry(
-            actor=actor, record=deal, field="stakeholders", old=stakeholder.pk,
+            actor=actor, record=deal, field="stakeholder_map", old=stakeholder.pk,
             old_label=str(stakeholder),
         )
         stakeholder.delete()
