@@ -17,6 +17,7 @@ from .pipelines import PipelineViewSet, StageViewSet
 from .rates import ExchangeRateViewSet
 from .reports import SavedReportViewSet
 from .scorecard import ScorecardViewSet
+from .service import CaseViewSet, StakeholderViewSet
 from .stream import StreamViewSet
 from .values import (
     ActivityTypeViewSet,
@@ -56,6 +57,8 @@ router.register("reports/saved", SavedReportViewSet, basename="saved-report")
 router.register("reports/scorecard", ScorecardViewSet, basename="scorecard")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("price-lines", PriceLineViewSet, basename="price-line")
+router.register("cases", CaseViewSet, basename="case")
+router.register("stakeholders", StakeholderViewSet, basename="stakeholder")
 
 urlpatterns = [
     path("openapi.json", docs.schema, name="schema"),
