@@ -227,8 +227,8 @@ class Deputy(models.Model):
     deputy = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="covering", verbose_name=_("deputy")
     )
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -36,8 +36,8 @@ class Migration(migrations.Migration):
             name='Deputy',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(verbose_name='to')),
+                ('starts_on', models.DateField(verbose_name='first day')),
+                ('ends_on', models.DateField(verbose_name='last day')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('absent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deputies', to=settings.AUTH_USER_MODEL, verbose_name='absent user')),
                 ('deputy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='covering', to=settings.AUTH_USER_MODEL, verbose_name='deputy')),
