@@ -35,18 +35,32 @@ def round_the_clock(db):
     # Working time all day every day: the deadlines do not depend on when the test runs.
     WorkCalendar.objects.all().delete()
     WorkCalendar.objects.create(
-        name="24/7", is_default=True, weekdays="0123456", time_zone="UTC",
-        starts=datetime.time(0, 0), ends=datetime.time(23, 59, 59),
+        name="24/7",
+        is_default=True,
+        weekdays="0123456",
+        time_zone="UTC",
+        starts=datetime.time(0, 0),
+        ends=datetime.time(23, 59, 59),
     )
 
 
 def test_a_complaint_from_the_queue_to_the_clients_rating_in_the_scorecard(
     page: Page, browser, live_server, team, round_the_clock
 ):
-    UserFactory(username="aliya", first_name="Алия", last_name="Нурланова", team=team,
-                password="aliya-pass-2026")
-    daniyar = UserFactory(username="daniyar", first_name="Данияр", last_name="Ахметов",
-                          team=team, password="daniyar-pass-2026")
+    UserFactory(
+        username="aliya",
+        first_name="Алия",
+        last_name="Нурланова",
+        team=team,
+        password="aliya-pass-2026",
+    )
+    daniyar = UserFactory(
+        username="daniyar",
+        first_name="Данияр",
+        last_name="Ахметов",
+        team=team,
+        password="daniyar-pass-2026",
+    )
     base = live_server.url
 
     # Aliya takes a complaint down by hand and puts it in the team's queue.
@@ -111,13 +125,20 @@ def test_a_complaint_from_the_queue_to_the_clients_rating_in_the_scorecard(
     page.reload()
     expect(page.get_by_test_id("case-satisfaction")).to_have_text("4 / 5")
     page.goto(f"{base}/reports/scorecard/")
-    expect(page.get_by_test_id(f"rating-manager-{daniyar.pk}")).to_have_text(re.compile(r"^4[.,]0$"))
+    expect(page.get_by_test_id(f"rating-manager-{daniyar.pk}")).to_have_text(
+        re.compile(r"^4[.,]0$")
+    )
     _shot(page, "scorecard-rating.png")
 
 
 def test_the_stakeholder_map_is_drawn(page: Page, live_server, team):
-    aliya = UserFactory(username="aliya", first_name="Алия", last_name="Нурланова", team=team,
-                        password="aliya-pass-2026")
+    aliya = UserFactory(
+        username="aliya",
+        first_name="Алия",
+        last_name="Нурланова",
+        team=team,
+        password="aliya-pass-2026",
+    )
     deal = DealFactory(owner=aliya, name="Поставка для ТОО «Ромашка»")
     boss = ContactFactory(owner=aliya, last_name="Иванов", first_name="Пётр")
     engineer = ContactFactory(owner=aliya, last_name="Петрова", first_name="Анна")

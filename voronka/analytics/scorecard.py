@@ -292,13 +292,17 @@ def _ratings(user, rows: dict[int, Row], first, after) -> None:
         user,
         Entity.CASE,
         CaseRating.objects.filter(
-            score__isnull=False, answered_at__gte=first, answered_at__lt=after,
+            score__isnull=False,
+            answered_at__gte=first,
+            answered_at__lt=after,
             owner__in=list(rows),
         ),
     )
     for owner, n, total in (
-        answered.values("owner").annotate(n=Count("pk"), total=Sum("score"))
-        .values_list("owner", "n", "total").order_by()
+        answered.values("owner")
+        .annotate(n=Count("pk"), total=Sum("score"))
+        .values_list("owner", "n", "total")
+        .order_by()
     ):
         rows[owner].ratings, rows[owner].rating_sum = n, total or 0
 

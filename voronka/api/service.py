@@ -43,23 +43,57 @@ class CaseSerializer(RecordSerializer):
     class Meta:
         model = Case
         fields = [
-            "id", "subject", "description", "kind", "priority", "channel", "status",
-            "status_display", "company", "contact", "client_name", "client_email", "deal",
-            "document", "product", "team", "owner", "owner_name", "resolution", "opened_at",
-            "first_response_at", "resolved_at", "closed_at", "response_due_at",
-            "resolve_due_at", "sla_state", "breached", "time_left_seconds", "satisfaction",
-            "version", "created_at", "updated_at",
+            "id",
+            "subject",
+            "description",
+            "kind",
+            "priority",
+            "channel",
+            "status",
+            "status_display",
+            "company",
+            "contact",
+            "client_name",
+            "client_email",
+            "deal",
+            "document",
+            "product",
+            "team",
+            "owner",
+            "owner_name",
+            "resolution",
+            "opened_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "response_due_at",
+            "resolve_due_at",
+            "sla_state",
+            "breached",
+            "time_left_seconds",
+            "satisfaction",
+            "version",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = [
-            "resolution", "first_response_at", "resolved_at", "closed_at", "response_due_at",
-            "resolve_due_at", "sla_state", "breached", "satisfaction",
+            "resolution",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "response_due_at",
+            "resolve_due_at",
+            "sla_state",
+            "breached",
+            "satisfaction",
         ]
 
     def get_time_left_seconds(self, case) -> int | None:
         return services.time_left(case)
 
     def validate_document(self, document):
-        if document is not None and not access.can_view(self.context["request"].user, document.deal):
+        user = self.context["request"].user
+        if document is not None and not access.can_view(user, document.deal):
             raise serializers.ValidationError("No such record, or you have no access to it.")
         return document
 
@@ -113,8 +147,17 @@ class StakeholderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stakeholder
-        fields = ["id", "deal", "contact", "contact_name", "role", "role_display", "attitude",
-                  "note", "influences"]
+        fields = [
+            "id",
+            "deal",
+            "contact",
+            "contact_name",
+            "role",
+            "role_display",
+            "attitude",
+            "note",
+            "influences",
+        ]
 
 
 class StakeholderViewSet(

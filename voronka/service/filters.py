@@ -38,8 +38,18 @@ class CaseFilter(RecordFilterSet):
 
     class Meta:
         model = Case
-        fields = ["search", "status", "kind", "priority", "owner", "team", "open", "overdue",
-                  "mine", "my_team"]
+        fields = [
+            "search",
+            "status",
+            "kind",
+            "priority",
+            "owner",
+            "team",
+            "open",
+            "overdue",
+            "mine",
+            "my_team",
+        ]
 
     def filter_open(self, queryset, name, value):
         if value is None:

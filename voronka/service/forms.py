@@ -65,7 +65,9 @@ class CaseForm(RecordForm):
 
 class StatusForm(StyledFormMixin, forms.Form):
     resolution = forms.CharField(
-        label=_("Resolution"), required=False, max_length=10000,
+        label=_("Resolution"),
+        required=False,
+        max_length=10000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -78,7 +80,9 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=2000,
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
     )
 
@@ -118,9 +122,11 @@ class DeputyForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["deputy"].queryset = User.objects.filter(is_active=True).exclude(
-            pk=user.pk
-        ).order_by("first_name", "last_name")
+        self.fields["deputy"].queryset = (
+            User.objects.filter(is_active=True)
+            .exclude(pk=user.pk)
+            .order_by("first_name", "last_name")
+        )
 
     def clean(self):
         data = super().clean()

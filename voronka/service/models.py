@@ -143,9 +143,7 @@ class SlaRule(models.Model):
         verbose_name = _("SLA rule")
         verbose_name_plural = _("SLA rules")
         ordering = ["kind", "priority"]
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "priority"], name="sla_rule_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["kind", "priority"], name="sla_rule_unique")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} / {self.get_priority_display()}"
@@ -290,6 +288,9 @@ class CasePause(models.Model):
     class Meta:
         ordering = ["started_at"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.started_at} — {self.ended_at or '…'}"
+
 
 class CaseRating(models.Model):
     """The client's rating of a resolved case, asked once by a public link."""
@@ -317,6 +318,9 @@ class CaseRating(models.Model):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.score or '—'}"
 
     def public_url(self) -> str:
         return reverse("service:rate", args=[self.key])
@@ -356,7 +360,10 @@ class Stakeholder(models.Model):
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
     influences = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="influenced_by",
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="influenced_by",
         verbose_name=_("influences"),
     )
 

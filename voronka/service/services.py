@@ -160,9 +160,7 @@ def case_create(*, actor: User | None, data: dict[str, Any]) -> Case:
         if actor is None:
             raise ValidationError({"team": _("Choose the team queue or the owner.")})
         data["owner"] = owner = actor
-    if owner is not None and actor is not None and not access.can_assign(
-        actor, Entity.CASE, owner
-    ):
+    if owner is not None and actor is not None and not access.can_assign(actor, Entity.CASE, owner):
         raise ValidationError({"owner": _("You may not make this user the owner of a record.")})
     if actor is not None:
         access.require_links(
@@ -203,11 +201,12 @@ def case_update(*, actor: User, case: Case, data: dict[str, Any], version=None) 
 
     def before_save(record: Case, changes: list[FieldChange]) -> list[FieldChange]:
         fields = {c.field: c for c in changes}
-        if "owner" in fields and record.owner is not None:
-            if not access.can_assign(actor, Entity.CASE, record.owner):
-                raise ValidationError(
-                    {"owner": _("You may not make this user the owner of a record.")}
-                )
+        if (
+            "owner" in fields
+            and record.owner is not None
+            and not access.can_assign(actor, Entity.CASE, record.owner)
+        ):
+            raise ValidationError({"owner": _("You may not make this user the owner of a record.")})
         if record.owner_id is None and record.team_id is None:
             raise ValidationError({"team": _("Choose the team queue or the owner.")})
         return []
@@ -258,9 +257,7 @@ ALLOWED = {
 }
 
 
-def case_set_status(
-    *, actor: User, case: Case, status: str, resolution: str = ""
-) -> Case:
+def case_set_status(*, actor: User, case: Case, status: str, resolution: str = "") -> Case:
     """Move a case: waiting for the client stops its clock, resolving asks for the
     resolution and sends the client a rating request."""
     if status not in ALLOWED.get(case.status, set()):
@@ -270,7 +267,7 @@ def case_set_status(
             if status in CaseStatus.values
             else _("Choose the status.")
         )
-    resolution = (resolution or "").strip()[:MAX_COMMENT * 5]
+    resolution = (resolution or "").strip()[: MAX_COMMENT * 5]
     if status == CaseStatus.RESOLVED and not (resolution or case.resolution):
         raise ValidationError({"resolution": _("Say how the case was resolved.")})
     now = timezone.now()
@@ -350,8 +347,10 @@ def rate(*, rating: CaseRating, score: int, comment: str = "") -> CaseRating:
         if case.owner is not None:
             _tell(
                 [case.owner],
-                title=lambda c: _("The client rated the case %(case)s: %(score)s of 5")
-                % {"case": c, "score": locked.score},
+                title=lambda c: (
+                    _("The client rated the case %(case)s: %(score)s of 5")
+                    % {"case": c, "score": locked.score}
+                ),
                 body=locked.comment[:500],
                 case=case,
                 kind=Kind.SYSTEM,
@@ -366,9 +365,11 @@ def check_deadlines(*, now: datetime.datetime | None = None) -> dict[str, int]:
     cal = calendar()
     rules = {(r.kind, r.priority): r for r in SlaRule.objects.all()}
     warned = breached = 0
-    open_cases = Case.objects.filter(
-        status__in=[CaseStatus.NEW, CaseStatus.IN_WORK, CaseStatus.REOPENED]
-    ).exclude(sla_state=SlaState.BREACHED).select_related("owner", "team", "team__parent")
+    open_cases = (
+        Case.objects.filter(status__in=[CaseStatus.NEW, CaseStatus.IN_WORK, CaseStatus.REOPENED])
+        .exclude(sla_state=SlaState.BREACHED)
+        .select_related("owner", "team", "team__parent")
+    )
     for case in open_cases.iterator(chunk_size=200):
         rule = rules.get((case.kind, case.priority))
         if rule is None:
@@ -397,8 +398,9 @@ def check_deadlines(*, now: datetime.datetime | None = None) -> dict[str, int]:
                     people += access.deputies_of(case.owner_id)
                 _tell(
                     people,
-                    title=lambda c: _("A case is about to breach its deadline: %(case)s")
-                    % {"case": c},
+                    title=lambda c: (
+                        _("A case is about to breach its deadline: %(case)s") % {"case": c}
+                    ),
                     case=case,
                     kind=Kind.REMINDER,
                 )
@@ -420,7 +422,7 @@ def stakeholder_save(
     access.require(actor, access.Action.CHANGE, deal)
     access.require_links(actor, contact=contact)
     with transaction.atomic():
-        person, created = Stakeholder.objects.update_or_create(
+        person, _created = Stakeholder.objects.update_or_create(
             deal=deal, contact=contact, defaults={"role": role, "attitude": attitude, "note": note}
         )
         person.full_clean()
@@ -442,7 +444,10 @@ def stakeholder_delete(*, actor: User, stakeholder: Stakeholder) -> None:
     access.require(actor, access.Action.CHANGE, deal)
     with transaction.atomic():
         record_entry(
-            actor=actor, record=deal, field="stakeholder_map", old=stakeholder.pk,
+            actor=actor,
+            record=deal,
+            field="stakeholder_map",
+            old=stakeholder.pk,
             old_label=str(stakeholder),
         )
         stakeholder.delete()

@@ -336,6 +336,3 @@ def deputy_end(request: HttpRequest, pk: int) -> HttpResponse:
     access.forget(request.user)
     messages.success(request, _("The deputy is removed."))
     return redirect("service:deputies")
-
-
-

@@ -38,8 +38,12 @@ def test_owner_teammate_outsider_on_a_case(owner, teammate, outsider):
     assert not access.can_view(outsider, case)
     with pytest.raises(Http404):
         access.get_visible(outsider, Case, case.pk)
-    assert client_for(outsider).get(reverse("service:case-detail", args=[case.pk])).status_code == 404
-    assert client_for(teammate).get(reverse("service:case-detail", args=[case.pk])).status_code == 200
+    assert (
+        client_for(outsider).get(reverse("service:case-detail", args=[case.pk])).status_code == 404
+    )
+    assert (
+        client_for(teammate).get(reverse("service:case-detail", args=[case.pk])).status_code == 200
+    )
 
 
 @pytest.mark.django_db

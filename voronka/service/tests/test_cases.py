@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from conftest import client_for
 from tests.factories import ContactFactory, DealFactory, UserFactory
-from voronka.accounts.models import Role
 from voronka.notifications.models import Notification
 from voronka.sales import rules
 from voronka.service import services
@@ -30,13 +29,19 @@ def round_the_clock(db):
     """Working time all day every day, so the tests do not depend on when they run."""
     WorkCalendar.objects.all().delete()
     WorkCalendar.objects.create(
-        name="24/7", is_default=True, weekdays="0123456",
-        starts=datetime.time(0, 0), ends=datetime.time(23, 59, 59), time_zone="UTC",
+        name="24/7",
+        is_default=True,
+        weekdays="0123456",
+        starts=datetime.time(0, 0),
+        ends=datetime.time(23, 59, 59),
+        time_zone="UTC",
     )
 
 
 @pytest.mark.django_db(transaction=False)
-def test_a_complaint_from_queue_to_rating(owner, teammate, team, django_capture_on_commit_callbacks):
+def test_a_complaint_from_queue_to_rating(
+    owner, teammate, team, django_capture_on_commit_callbacks
+):
     client = client_for(owner)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -59,8 +64,10 @@ def test_a_complaint_from_queue_to_rating(owner, teammate, team, django_capture_
     assert Notification.objects.filter(user=teammate).exists()
 
     mate = client_for(teammate)
-    assert mate.get(reverse("service:case-list") + "?my_team=true").content.decode().count(
-        "Рекламация"
+    assert (
+        mate.get(reverse("service:case-list") + "?my_team=true")
+        .content.decode()
+        .count("Рекламация")
     )
     mate.post(reverse("service:case-take", args=[case.pk]))
     case.refresh_from_db()
@@ -109,7 +116,9 @@ def test_a_complaint_from_queue_to_rating(owner, teammate, team, django_capture_
 @pytest.mark.django_db
 def test_a_honeypot_answer_saves_nothing(owner):
     case = services.case_create(actor=owner, data={"subject": "Вопрос"})
-    case = services.case_set_status(actor=owner, case=case, status="resolved", resolution="Ответили")
+    case = services.case_set_status(
+        actor=owner, case=case, status="resolved", resolution="Ответили"
+    )
     rating = case.ratings.get()
     client = client_for(owner)
     client.logout()
@@ -128,8 +137,13 @@ def test_the_deadline_job_warns_the_owner_then_tells_the_head(
     opened = timezone.now() - datetime.timedelta(hours=9, minutes=30)
     case = services.case_create(
         actor=owner,
-        data={"subject": "Срочно", "kind": "complaint", "priority": "urgent", "opened_at": opened,
-              "status": "in_work"},
+        data={
+            "subject": "Срочно",
+            "kind": "complaint",
+            "priority": "urgent",
+            "opened_at": opened,
+            "status": "in_work",
+        },
     )
     Case.objects.filter(pk=case.pk).update(sla_state=SlaState.OK, breached=False)
     with django_capture_on_commit_callbacks(execute=True):
@@ -144,7 +158,8 @@ def test_the_deadline_job_warns_the_owner_then_tells_the_head(
     assert Notification.objects.filter(user=head, object_id=case.pk).exists()
     # Once.
     assert services.check_deadlines(now=timezone.now() + datetime.timedelta(hours=2)) == {
-        "warned": 0, "breached": 0
+        "warned": 0,
+        "breached": 0,
     }
 
 
@@ -178,11 +193,14 @@ def test_stakeholders_map_table_and_the_stage_rule(owner):
     tech = Stakeholder.objects.get(contact=engineer)
     client.post(
         reverse("service:stakeholder-add", args=[deal.pk]),
-        {"contact": boss.pk, "role": "decision_maker", "attitude": "neutral",
-         "influences": []},
+        {"contact": boss.pk, "role": "decision_maker", "attitude": "neutral", "influences": []},
     )
-    tech_form = {"contact": engineer.pk, "role": "technical", "attitude": "champion",
-                 "influences": [Stakeholder.objects.get(contact=boss).pk]}
+    tech_form = {
+        "contact": engineer.pk,
+        "role": "technical",
+        "attitude": "champion",
+        "influences": [Stakeholder.objects.get(contact=boss).pk],
+    }
     client.post(reverse("service:stakeholder-add", args=[deal.pk]), tech_form)
     deal.refresh_from_db()
     assert deal.decision_maker_known
@@ -199,8 +217,7 @@ def test_stakeholders_map_table_and_the_stage_rule(owner):
 @pytest.mark.django_db
 def test_an_outsider_cannot_read_the_map(owner, outsider):
     deal = DealFactory(owner=owner)
-    assert client_for(outsider).get(
-        reverse("service:stakeholder-graph", args=[deal.pk])
-    ).status_code == 404
-
-
+    assert (
+        client_for(outsider).get(reverse("service:stakeholder-graph", args=[deal.pk])).status_code
+        == 404
+    )
