@@ -36,6 +36,7 @@ from voronka.analytics.views_classification import MatrixFilterForm
 from voronka.api.urls import router
 from voronka.contacts.filters import CompanyFilter, ContactFilter
 from voronka.leads.filters import LeadFilter
+from voronka.service.filters import CaseFilter
 from voronka.sales.filters import DealFilter
 from voronka.sales.views import BOARD_FILTERS
 
@@ -148,6 +149,10 @@ def _page_targets(ids: dict) -> list[Target]:
             for name in ("contacts:company-create", "leads:lead-create", "sales:pipeline-create")
         ],
         Target("reports:leads", reverse("reports:leads"), _report_params(), PERIOD),
+        Target("service:case-list", reverse("service:case-list"), _filters(CaseFilter)),
+        Target("service:case-board", reverse("service:case-board"), _filters(CaseFilter)),
+        Target("service:case-create", reverse("service:case-create"), ["deal"]),
+        Target("reports:service", reverse("reports:service"), _report_params(), PERIOD),
     ]
     # The board reads the deal list's FilterSet (fuzzed in full on the list, its export and
     # the API) through one function for the page, its column and its figures: they get the
@@ -446,6 +451,8 @@ NOT_FUZZED = {
     "notifications:preferences",
     "notifications:read-all",
     "reports:classification-settings",
+    "service:sla-settings",
+    "service:deputies",
 }
 
 
