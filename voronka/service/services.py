@@ -20,7 +20,7 @@ from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.audit.models import Verb
 from voronka.audit.records import FieldChange, create_record, update_record
-from voronka.audit.services import record_deleted, record_entry, record_event
+from voronka.audit.services import record_changes, record_deleted, record_entry, record_event
 from voronka.notifications.models import Kind
 from voronka.notifications.services import notify
 from voronka.sales.models import Deal
@@ -294,6 +294,45 @@ def case_set_status(*, actor: User, case: Case, status: str, resolution: str = "
         if status == CaseStatus.RESOLVED:
             request_rating(case)
     return case
+
+
+def client_replied(*, case: Case) -> Case:
+    """The client answered (a letter in the case's thread): a case waiting for them goes back
+    to work and its clock runs again; a resolved or closed one is reopened."""
+    if case.status == CaseStatus.WAITING:
+        new = CaseStatus.IN_WORK
+    elif case.status in DONE_STATUSES:
+        new = CaseStatus.REOPENED
+    else:
+        return case
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        old = locked.status
+        locked.status = new
+        locked.version += 1
+        locked.save(update_fields=["status", "version", "updated_at"])
+        CasePause.objects.filter(case=locked, ended_at__isnull=True).update(ended_at=now)
+        record_changes(actor=None, record=locked, changes=[FieldChange("status", old, new)])
+        refresh_sla(locked)
+        if locked.owner is not None:
+            _tell(
+                [locked.owner, *access.deputies_of(locked.owner_id)],
+                title=lambda c: _("The client answered on the case %(case)s") % {"case": c},
+                case=locked,
+                kind=Kind.SYSTEM,
+            )
+    return locked
+
+
+def answered(*, case: Case, at: datetime.datetime) -> None:
+    """Our letter in the case's thread: the first answer, if it was not given yet."""
+    if case.first_response_at is None:
+        Case.objects.filter(pk=case.pk, first_response_at__isnull=True).update(
+            first_response_at=at
+        )
+        case.first_response_at = at
+        refresh_sla(case)
 
 
 def request_rating(case: Case) -> CaseRating:
