@@ -36,9 +36,9 @@ from voronka.analytics.views_classification import MatrixFilterForm
 from voronka.api.urls import router
 from voronka.contacts.filters import CompanyFilter, ContactFilter
 from voronka.leads.filters import LeadFilter
-from voronka.service.filters import CaseFilter
 from voronka.sales.filters import DealFilter
 from voronka.sales.views import BOARD_FILTERS
+from voronka.service.filters import CaseFilter
 
 pytestmark = pytest.mark.django_db
 

@@ -328,9 +328,7 @@ def client_replied(*, case: Case) -> Case:
 def answered(*, case: Case, at: datetime.datetime) -> None:
     """Our letter in the case's thread: the first answer, if it was not given yet."""
     if case.first_response_at is None:
-        Case.objects.filter(pk=case.pk, first_response_at__isnull=True).update(
-            first_response_at=at
-        )
+        Case.objects.filter(pk=case.pk, first_response_at__isnull=True).update(first_response_at=at)
         case.first_response_at = at
         refresh_sla(case)
 

@@ -30,16 +30,27 @@ def test_a_letter_to_support_opens_a_case_and_the_replies_stay_in_its_thread(
     admin_user, team, teammate
 ):
     support = MailboxFactory(
-        owner=admin_user, email="support@voronka.test", is_shared=True, team=team,
+        owner=admin_user,
+        email="support@voronka.test",
+        is_shared=True,
+        team=team,
         cases_from_letters=True,
     )
     first = _incoming(
-        support, sender="buyer@example.org", sender_name="Ержан Сапаров",
-        subject="Сломался чайник", body="Чайник не включается.", message_id="<a1@example.org>",
+        support,
+        sender="buyer@example.org",
+        sender_name="Ержан Сапаров",
+        subject="Сломался чайник",
+        body="Чайник не включается.",
+        message_id="<a1@example.org>",
     )
     case = Case.objects.get()
     assert (case.subject, case.channel, case.client_email, case.team, case.owner) == (
-        "Сломался чайник", Channel.EMAIL, "buyer@example.org", team, None,
+        "Сломался чайник",
+        Channel.EMAIL,
+        "buyer@example.org",
+        team,
+        None,
     )
     assert "не включается" in case.description
     assert ("case", case.pk) in set(first.links.values_list("entity", "object_id"))
@@ -48,8 +59,12 @@ def test_a_letter_to_support_opens_a_case_and_the_replies_stay_in_its_thread(
     case = services.case_take(actor=teammate, case=case)
     case = services.case_set_status(actor=teammate, case=case, status="waiting")
     reply = _incoming(
-        support, uid=2, sender="buyer@example.org", subject="Re: Сломался чайник",
-        body="Вот фото.", in_reply_to="<a1@example.org>",
+        support,
+        uid=2,
+        sender="buyer@example.org",
+        subject="Re: Сломался чайник",
+        body="Вот фото.",
+        in_reply_to="<a1@example.org>",
     )
     assert Case.objects.count() == 1
     case.refresh_from_db()
@@ -80,12 +95,19 @@ def test_a_web_form_can_open_cases_instead_of_leads(owner):
     stamp = page.split('name="ts" value="')[1].split('"')[0]
     response = client.post(
         web_form.public_url(),
-        {"person_name": "Анна", "email": "anna@example.org", "question": "Не пришёл заказ\nНомер 15",
-         "ts": stamp},
+        {
+            "person_name": "Анна",
+            "email": "anna@example.org",
+            "question": "Не пришёл заказ\nНомер 15",
+            "ts": stamp,
+        },
     )
     assert response.status_code == 200
     assert not Lead.objects.exists()
     case = Case.objects.get()
     assert (case.subject, case.owner, case.channel, case.client_email) == (
-        "Не пришёл заказ", owner, Channel.WEB_FORM, "anna@example.org",
+        "Не пришёл заказ",
+        owner,
+        Channel.WEB_FORM,
+        "anna@example.org",
     )
