@@ -140,6 +140,7 @@ def _page_targets(ids: dict) -> list[Target]:
                 "contacts:contact-autocomplete",
                 "sales:deal-autocomplete",
                 "leads:lead-autocomplete",
+                "service:case-autocomplete",
             )
         ],
         *[

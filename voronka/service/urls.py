@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/", views.case_list, name="case-list"),
     path("cases/new/", views.case_create, name="case-create"),
     path("cases/board/", views.case_board, name="case-board"),
+    path("cases/autocomplete/", views.case_autocomplete, name="case-autocomplete"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case-edit"),
     path("cases/<int:pk>/delete/", views.case_delete, name="case-delete"),

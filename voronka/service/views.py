@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from voronka.accounts import access
 from voronka.accounts.models import Deputy
-from voronka.audit.selectors import history
 from voronka.audit.services import record_view
 from voronka.core.errors import ConflictError
 from voronka.sales.models import Deal
@@ -127,7 +126,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rating_url": request.build_absolute_uri(ratings[0].public_url())
             if ratings and ratings[0].answered_at is None and may_change
             else "",
-            "history": history(entity="case", object_id=case.pk),
             "pauses": list(case.pauses.all()),
             "rule": services.rule_for(case),
         },
@@ -214,6 +212,12 @@ def case_take(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The case “%(name)s” is yours now.") % {"name": case})
     return redirect(case.get_absolute_url())
+
+
+@login_required
+@require_GET
+def case_autocomplete(request: HttpRequest) -> HttpResponse:
+    return crud.autocomplete_response(request, Case.objects.all(), order_by=("-opened_at", "-pk"))
 
 
 @login_required

@@ -222,3 +222,39 @@ def test_an_outsider_cannot_read_the_map(owner, outsider):
         client_for(outsider).get(reverse("service:stakeholder-graph", args=[deal.pk])).status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_activities_are_linked_to_a_case_and_show_on_its_timeline(owner, outsider):
+    from voronka.activities.models import Activity
+
+    case = services.case_create(actor=owner, data={"subject": "Не открывается ваучер"})
+    client = client_for(owner)
+    response = client.post(
+        reverse("activities:activity-quick"),
+        {
+            "what": "note",
+            "subject": "Переслали ваучер в PDF",
+            "text": "",
+            "case": case.pk,
+            "next": case.get_absolute_url(),
+        },
+    )
+    assert response.status_code == 302
+    activity = Activity.objects.get(case=case)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "Переслали ваучер в PDF" in page
+    found = client.get(reverse("service:case-autocomplete") + "?q=ваучер").json()["results"]
+    assert found == [{"value": case.pk, "text": f"#{case.pk} Не открывается ваучер"}]
+    assert (
+        client.get(reverse("activities:activity-list") + f"?case={case.pk}")
+        .content.decode()
+        .count("Переслали ваучер")
+    )
+    # A case one cannot see cannot be linked.
+    response = client_for(outsider).post(
+        reverse("activities:activity-quick"),
+        {"what": "note", "subject": "Чужое", "case": case.pk, "next": "/"},
+    )
+    assert response.status_code == 404
+    assert activity.case_id == case.pk
