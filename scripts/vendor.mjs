@@ -20,6 +20,7 @@ const files = {
   "fullcalendar/index.global.min.js": "fullcalendar/index.global.min.js",
   "@fullcalendar/core/locales/ru.global.min.js": "fullcalendar/ru.global.min.js",
   "chart.js/dist/chart.umd.min.js": "chart.js/chart.umd.min.js",
+  "cytoscape/dist/cytoscape.min.js": "cytoscape/cytoscape.min.js",
 };
 
 // A minified file that names its source map (`//# sourceMappingURL=x.map`) gets the map

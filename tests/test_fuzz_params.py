@@ -38,6 +38,7 @@ from voronka.contacts.filters import CompanyFilter, ContactFilter
 from voronka.leads.filters import LeadFilter
 from voronka.sales.filters import DealFilter
 from voronka.sales.views import BOARD_FILTERS
+from voronka.service.filters import CaseFilter
 from voronka.staff.filters import JournalFilter, SignInFilter, UserFilter
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +141,7 @@ def _page_targets(ids: dict) -> list[Target]:
                 "contacts:contact-autocomplete",
                 "sales:deal-autocomplete",
                 "leads:lead-autocomplete",
+                "service:case-autocomplete",
             )
         ],
         *[
@@ -155,6 +157,10 @@ def _page_targets(ids: dict) -> list[Target]:
         Target("staff:user-list", reverse("staff:user-list"), _filters(UserFilter)),
         Target("staff:journal", reverse("staff:journal"), _filters(JournalFilter)),
         Target("staff:sign-ins", reverse("staff:sign-ins"), _filters(SignInFilter)),
+        Target("service:case-list", reverse("service:case-list"), _filters(CaseFilter)),
+        Target("service:case-board", reverse("service:case-board"), _filters(CaseFilter)),
+        Target("service:case-create", reverse("service:case-create"), ["deal"]),
+        Target("reports:service", reverse("reports:service"), _report_params(), PERIOD),
     ]
     # The board reads the deal list's FilterSet (fuzzed in full on the list, its export and
     # the API) through one function for the page, its column and its figures: they get the
@@ -470,6 +476,8 @@ NOT_FUZZED = {
     "staff:role-create",
     "accounts:login-code",
     "accounts:two-factor",
+    "service:sla-settings",
+    "service:deputies",
 }
 
 

@@ -16,11 +16,13 @@ from typing import TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
     RULED_FIELDS,
     Action,
+    Deputy,
     Entity,
     FieldMode,
     Role,
@@ -241,8 +243,44 @@ def owner_ids(user, scope_: str) -> frozenset[int] | None:
             teams = _team_ids_below(user.team_id)
             ids = set(User.objects.filter(team_id__in=teams).values_list("id", flat=True))
         ids.add(user.pk)
+        ids |= covered_ids(user)
         cache[key] = frozenset(ids)
     return cache[key]
+
+
+def covered_ids(user) -> frozenset[int]:
+    """The users this user covers for today (a deputy for a period): their records count as
+    the deputy's own for seeing and working them. The period ends by itself."""
+    if not user or not user.is_authenticated:
+        return frozenset()
+    cache = _cache(user)
+    if "covered" not in cache:
+        today = timezone.localdate()
+        cache["covered"] = frozenset(
+            Deputy.objects.filter(
+                deputy_id=user.pk, starts_on__lte=today, ends_on__gte=today, absent__is_active=True
+            ).values_list("absent_id", flat=True)
+        )
+    return cache["covered"]
+
+
+def acting_for(user, owner_id: int | None) -> bool:
+    """Whether a change by `user` to a record of `owner_id` is made on the owner's behalf
+    («от имени»): the user covers for the owner today."""
+    return bool(owner_id and user and owner_id != user.pk and owner_id in covered_ids(user))
+
+
+def deputies_of(owner_id: int, day=None) -> list[User]:
+    """Who covers for a user on a day (reminders and new records reach them too)."""
+    day = day or timezone.localdate()
+    return list(
+        User.objects.filter(
+            is_active=True,
+            covering__absent_id=owner_id,
+            covering__starts_on__lte=day,
+            covering__ends_on__gte=day,
+        ).distinct()
+    )
 
 
 def entity_of(model_or_obj) -> str:
@@ -261,8 +299,27 @@ def _owned_by(queryset: models.QuerySet, ids: frozenset[int] | None, path: str =
     return queryset.filter(**{f"{path}__in": sorted(ids)})
 
 
+def _queue_team_ids(user, model, action: str) -> list[int]:
+    """For records that wait in a team's queue with no owner yet (a model with
+    `access_queue_team`, the name of its team field): the teams whose queue this user may see
+    and work — their own and those below it. Nobody deletes from a queue but an administrator."""
+    if getattr(model, "access_queue_team", None) is None or action == Action.DELETE:
+        return []
+    if not user or not user.is_authenticated or not user.is_active or not user.team_id:
+        return []
+    if scope(user, entity_of(model), action) == Scope.NONE:
+        return []
+    return sorted(_team_ids_below(user.team_id))
+
+
 def _filter(user, queryset: models.QuerySet, action: str) -> models.QuerySet:
-    return _owned_by(queryset, owner_ids(user, scope(user, entity_of(queryset.model), action)))
+    model = queryset.model
+    ids = owner_ids(user, scope(user, entity_of(model), action))
+    teams = _queue_team_ids(user, model, action) if ids is not None else []
+    if not teams:
+        return _owned_by(queryset, ids)
+    queued = models.Q(owner__isnull=True, **{f"{model.access_queue_team}_id__in": teams})
+    return queryset.filter(models.Q(owner_id__in=sorted(ids)) | queued)
 
 
 def visible(user, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
@@ -291,7 +348,13 @@ def visible_through(user, queryset: models.QuerySet[M], path: str) -> models.Que
 
 def can(user, action: str, obj) -> bool:
     ids = owner_ids(user, scope(user, entity_of(obj), action))
-    return ids is None or obj.owner_id in ids
+    if ids is None or obj.owner_id in ids:
+        return True
+    if obj.owner_id is None:
+        field = getattr(obj, "access_queue_team", None)
+        team_id = getattr(obj, f"{field}_id", None) if field else None
+        return team_id is not None and team_id in _queue_team_ids(user, type(obj), action)
+    return False
 
 
 def can_view(user, obj) -> bool:
@@ -550,6 +613,7 @@ __all__ = [
     "Action",
     "Entity",
     "Scope",
+    "acting_for",
     "assignable_owners",
     "calendar_team_ids",
     "can",
@@ -572,6 +636,8 @@ __all__ = [
     "can_view",
     "changeable",
     "colleagues",
+    "covered_ids",
+    "deputies_of",
     "disclosed",
     "exportable",
     "get_changeable",

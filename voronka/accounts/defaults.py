@@ -1,7 +1,7 @@
 """The roles every installation starts with. Used by a data migration and by tests that flush
 the database; takes the model classes so the migration can pass its historical ones."""
 
-ENTITIES = ["company", "contact", "deal", "activity", "lead", "email"]
+ENTITIES = ["company", "contact", "deal", "activity", "lead", "email", "case"]
 
 # Letters are private by default: a manager reads their own mailboxes' letters (and those of
 # the shared mailboxes given to their team), not a teammate's.

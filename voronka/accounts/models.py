@@ -74,6 +74,7 @@ class Entity(models.TextChoices):
     ACTIVITY = "activity", _("activities")
     LEAD = "lead", _("leads")
     EMAIL = "email", _("letters")
+    CASE = "case", _("cases")
 
 
 class Action(models.TextChoices):
@@ -420,3 +421,43 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Deputy(models.Model):
+    """A colleague covers for an absent user (отпуск, замещение) for a period: while it lasts
+    the deputy sees and works the absent user's records as if they were in the same team,
+    without the records changing owner. It ends by itself after `ends_on`."""
+
+    absent = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="deputies", verbose_name=_("absent user")
+    )
+    deputy = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="covering", verbose_name=_("deputy")
+    )
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deputy")
+        verbose_name_plural = _("deputies")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="deputy_period_order"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(absent=models.F("deputy")), name="deputy_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["deputy", "ends_on"], name="deputy_active_idx")]
+
+    def __str__(self) -> str:
+        return gettext("%(deputy)s for %(absent)s") % {
+            "deputy": self.deputy.display_name,
+            "absent": self.absent.display_name,
+        }
+
+    def is_current(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.starts_on <= day <= self.ends_on

@@ -24,6 +24,7 @@ class ActivityFilter(RecordFilterSet):
     contact = IdFilter(field_name="contact_id", label=_("Contact"))
     deal = IdFilter(field_name="deal_id", label=_("Deal"))
     lead = IdFilter(field_name="lead_id", label=_("Lead"))
+    case = IdFilter(field_name="case_id", label=_("Case"))
     due_from = DayFromFilter(field_name="due_at", label=_("Due from"))
     due_to = DayToFilter(field_name="due_at", label=_("Due to"))
     # Set by the reports' links (a manager's scorecard): what was done in a period, and how.
@@ -38,6 +39,7 @@ class ActivityFilter(RecordFilterSet):
     hidden_filters = (
         *RecordFilterSet.hidden_filters,
         "lead",
+        "case",
         "done_from",
         "done_to",
         "outcome_kind",

@@ -20,6 +20,11 @@ from voronka.ui.forms import (
 from .models import REMIND_CHOICES, Activity, ActivityKind, ActivityType, Outcome, OutcomeKind
 
 
+def _case_model():
+    """The service's Case, through the link (the service app sits above this one)."""
+    return Activity._meta.get_field("case").related_model
+
+
 class ActivityForm(RecordForm):
     entity = Entity.ACTIVITY
 
@@ -38,6 +43,7 @@ class ActivityForm(RecordForm):
             "contact",
             "deal",
             "lead",
+            "case",
             "owner",
             "participants",
             "description",
@@ -59,6 +65,7 @@ class ActivityForm(RecordForm):
                 "sales:deal-autocomplete", attrs={"data-sets": "company", "data-fills": "contact"}
             ),
             "lead": AutocompleteSelect("leads:lead-autocomplete"),
+            "case": AutocompleteSelect("service:case-autocomplete"),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -114,6 +121,7 @@ class ActivityForm(RecordForm):
         )
         self.fields["deal"].widget.links = lambda deal: deal_links(deal, user=user)
         self.fields["lead"].queryset = access.visible(user, Lead.objects.all())
+        self.fields["case"].queryset = access.visible(user, _case_model().objects.all())
 
     def clean(self):
         cleaned = super().clean()
@@ -197,6 +205,7 @@ class QuickForm(forms.Form):
     contact = IdField(widget=forms.HiddenInput, required=False)
     deal = IdField(widget=forms.HiddenInput, required=False)
     lead = IdField(widget=forms.HiddenInput, required=False)
+    case = IdField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -189,6 +189,15 @@ class Activity(OwnedRecord):
         related_name="activities",
         verbose_name=_("lead"),
     )
+    # A service case (the service app, above this one: named by its label, never imported).
+    case = models.ForeignKey(
+        "service.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("case"),
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:

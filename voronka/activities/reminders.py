@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from voronka.accounts import access
 from voronka.accounts.models import Entity, User
 from voronka.notifications.models import Kind, Notification
 from voronka.notifications.services import notify
@@ -105,6 +106,10 @@ def send_due_reminders(*, now: datetime.datetime | None = None) -> int:
             recipients = {activity.owner_id: activity.owner} if activity.owner_id else {}
             for user in activity.participants.all():
                 recipients.setdefault(user.pk, user)
+            if activity.owner_id:
+                # Whoever covers for the owner today is reminded too (accounts.Deputy).
+                for user in access.deputies_of(activity.owner_id, timezone.localdate(now)):
+                    recipients.setdefault(user.pk, user)
             for user in recipients.values():
                 if not user.is_active:
                     continue

@@ -31,7 +31,7 @@ from .models import (
 from .reminders import notify_assigned
 from .tasks import send_invitations_later
 
-_RELATED = ("company", "contact", "deal", "lead")
+_RELATED = ("company", "contact", "deal", "lead", "case")
 log = logging.getLogger("voronka.activities")
 
 

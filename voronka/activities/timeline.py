@@ -25,6 +25,7 @@ LINKS = {
     Entity.CONTACT: "contact_id",
     Entity.DEAL: "deal_id",
     Entity.LEAD: "lead_id",
+    Entity.CASE: "case_id",
 }
 
 
@@ -86,6 +87,8 @@ def record_context(*, user: User, entity: str, record) -> dict:
         links |= {"company": record.company_id, "contact": record.contact_id}
     elif entity == Entity.CONTACT:
         links["company"] = record.company_id
+    elif entity == Entity.CASE:
+        links |= {"company": record.company_id, "contact": record.contact_id}
     return {
         "history": history,
         "events": events,

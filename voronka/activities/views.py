@@ -96,6 +96,16 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+_LINKED = (
+    ("company", Company),
+    ("contact", Contact),
+    ("deal", Deal),
+    ("lead", Lead),
+    # The service's cases, through the link (the service app sits above this one).
+    ("case", Activity._meta.get_field("case").related_model),
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_create(request: HttpRequest) -> HttpResponse:
@@ -109,7 +119,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
             initial[name] = request.GET[name][:255]
     if bounds.parse_id(request.GET.get("type", "")) is not None:
         initial["type"] = bounds.parse_id(request.GET["type"])
-    for name, model in (("company", Company), ("contact", Contact), ("deal", Deal), ("lead", Lead)):
+    for name, model in _LINKED:
         value = bounds.parse_id(request.GET.get(name, ""))
         if (
             value is not None
@@ -214,7 +224,7 @@ def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
             if data["plan_next"]:
                 params = {
                     name: getattr(done, f"{name}_id")
-                    for name in ("company", "contact", "deal", "lead")
+                    for name in ("company", "contact", "deal", "lead", "case")
                     if getattr(done, f"{name}_id")
                 }
                 params["kind"] = ActivityKind.CALL
@@ -246,7 +256,7 @@ QUICK_KINDS = {
 def _quick_links(request: HttpRequest, form: QuickForm) -> dict:
     """The record the quick form is about, each id through the access layer."""
     links = {}
-    for name, model in (("company", Company), ("contact", Contact), ("deal", Deal), ("lead", Lead)):
+    for name, model in _LINKED:
         pk = form.cleaned_data.get(name)
         if pk:
             links[name] = access.get_visible(request.user, model.objects.all(), pk)

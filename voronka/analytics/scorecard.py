@@ -15,6 +15,8 @@ managers or records.
   retention ratio = customers lost in the period / customers (one-time or regular) at its start.
 - Deals won and lost (closed in the period), revenue (won, base currency at the won day's
   rate), average won deal; plan vs fact from the sales plans starting in the period.
+- Service: the clients' ratings (1–5) of the cases resolved by the manager, answered in the
+  period, and their average.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from voronka.contacts.models import Company, RelationshipStage
 from voronka.core import money
 from voronka.sales.models import StageKind
 from voronka.sales.selectors import deals_visible_to, without_next_step
+from voronka.service.models import CaseRating
 
 from . import activity_months
 from .forms import ScorecardFilterForm
@@ -96,6 +99,8 @@ class Row:
     lost: int = 0
     revenue: Decimal = Decimal(0)
     plan: Decimal | None = None
+    ratings: int = 0
+    rating_sum: int = 0
     unconverted: set[str] = field(default_factory=set)
     urls: dict[str, str] = field(default_factory=dict)
 
@@ -117,6 +122,8 @@ class Row:
         "won",
         "lost",
         "revenue",
+        "ratings",
+        "rating_sum",
     )
 
     def add(self, other: Row) -> None:
@@ -155,6 +162,11 @@ class Row:
     @property
     def average_deal(self) -> Decimal | None:
         return (self.revenue / self.won).quantize(Decimal("0.01")) if self.won else None
+
+    @property
+    def rating(self) -> float | None:
+        """The clients' average rating of the cases (1–5)."""
+        return round(self.rating_sum / self.ratings, 2) if self.ratings else None
 
     @property
     def plan_done(self) -> float | None:
@@ -270,7 +282,29 @@ def manager_rows(
     _retention(rows, companies, start, end)
     _deals(rows, deals, start, end)
     _plans(rows, start, end)
+    _ratings(user, rows, first, after)
     return rows
+
+
+def _ratings(user, rows: dict[int, Row], first, after) -> None:
+    """The clients' ratings answered in the period, per rated manager (one query)."""
+    answered = access.visible_by_owner(
+        user,
+        Entity.CASE,
+        CaseRating.objects.filter(
+            score__isnull=False,
+            answered_at__gte=first,
+            answered_at__lt=after,
+            owner__in=list(rows),
+        ),
+    )
+    for owner, n, total in (
+        answered.values("owner")
+        .annotate(n=Count("pk"), total=Sum("score"))
+        .values_list("owner", "n", "total")
+        .order_by()
+    ):
+        rows[owner].ratings, rows[owner].rating_sum = n, total or 0
 
 
 def _retention(rows: dict[int, Row], companies, start, end) -> None:

@@ -8,6 +8,7 @@ from . import (
     views_plans,
     views_receivables,
     views_scorecard,
+    views_service,
 )
 
 app_name = "reports"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("reports/export/<slug:block>.<slug:fmt>", views.export, name="export"),
     path("reports/abc-xyz/", views_classification.matrix, name="abc-xyz"),
     path("reports/leads/", views_leads.lead_report, name="leads"),
+    path("reports/service/", views_service.service_report, name="service"),
     path("reports/scorecard/", views_scorecard.scorecard_page, name="scorecard"),
     path("reports/builder/", views_builder.report_list, name="builder"),
     path("reports/builder/new/", views_builder.report_edit, name="builder-new"),

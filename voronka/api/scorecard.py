@@ -50,6 +50,8 @@ class ScorecardRowSerializer(serializers.Serializer):
     average_deal = _money(allow_null=True)
     plan = _money(allow_null=True)
     plan_done = _share("revenue / plan, %.")
+    ratings = serializers.IntegerField(help_text="Clients' ratings answered in the period.")
+    rating = serializers.FloatField(allow_null=True, help_text="Their average, 1–5.")
     unconverted = serializers.ListField(
         child=serializers.CharField(), help_text="Currencies without a rate, left out."
     )

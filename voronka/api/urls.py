@@ -17,6 +17,7 @@ from .pipelines import PipelineViewSet, StageViewSet
 from .rates import ExchangeRateViewSet
 from .reports import SavedReportViewSet
 from .scorecard import ScorecardViewSet
+from .service import CaseViewSet, StakeholderViewSet
 from .staff import RoleViewSet, TeamViewSet, UserViewSet
 from .stream import StreamViewSet
 from .values import (
@@ -60,6 +61,8 @@ router.register("price-lines", PriceLineViewSet, basename="price-line")
 router.register("users", UserViewSet, basename="user")
 router.register("teams", TeamViewSet, basename="team")
 router.register("roles", RoleViewSet, basename="role")
+router.register("cases", CaseViewSet, basename="case")
+router.register("stakeholders", StakeholderViewSet, basename="stakeholder")
 
 urlpatterns = [
     path("openapi.json", docs.schema, name="schema"),

@@ -27,6 +27,7 @@ MODELS = {
     Entity.DEAL: "sales.Deal",
     Entity.ACTIVITY: "activities.Activity",
     Entity.LEAD: "leads.Lead",
+    Entity.CASE: "service.Case",
 }
 
 URL_NAMES = {
@@ -35,12 +36,15 @@ URL_NAMES = {
     Entity.DEAL: "sales:deal-detail",
     Entity.ACTIVITY: "activities:activity-detail",
     Entity.LEAD: "leads:lead-detail",
+    Entity.CASE: "service:case-detail",
 }
 
 
 # History rows that are not a field of the record (audit.services.record_entry), by name.
 EXTRA_FIELDS = {
     "checklist": gettext_lazy("checklist"),
+    "on_behalf_of": gettext_lazy("on behalf of"),
+    "stakeholder_map": gettext_lazy("people around the deal"),
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from voronka.accounts.access import entity_of
+from voronka.accounts.access import acting_for, entity_of
 from voronka.accounts.models import Entity, User
 
 from .models import HistoryEntry, RecentView, StreamEvent, Verb
@@ -85,6 +85,19 @@ TRACKED_FIELDS: dict[str, list[str]] = {
         "contact",
         "deal",
     ],
+    Entity.CASE: [
+        "subject",
+        "kind",
+        "priority",
+        "status",
+        "owner",
+        "team",
+        "company",
+        "contact",
+        "deal",
+        "document",
+        "resolution",
+    ],
 }
 
 # A change of a deal's amount by at least this share is news for the stream.
@@ -143,6 +156,22 @@ def record_changes(*, actor: User | None, record: models.Model, changes: list) -
                 new_value=_raw(change.new),
                 old_label=old_label[:255],
                 new_label=new_label[:255],
+                actor=actor,
+                changed_at=now,
+            )
+        )
+    owner_id = getattr(record, "owner_id", None)
+    if acting_for(actor, owner_id):
+        # A deputy's change is written as made on the absent owner's behalf («от имени»).
+        entries.append(
+            HistoryEntry(
+                entity=entity,
+                object_id=record.pk,
+                batch=batch,
+                position=len(entries),
+                field="on_behalf_of",
+                new_value=owner_id,
+                new_label=str(record.owner)[:255],
                 actor=actor,
                 changed_at=now,
             )

@@ -34,6 +34,7 @@ from voronka.devdata.demo_sales import (
     play_the_seed_deal,
     won_history,
 )
+from voronka.devdata.demo_service import load_service
 from voronka.sales.defaults import STAGES as DEFAULT_STAGES
 from voronka.sales.models import Deal, DealType, Direction, LeadSource, Pipeline, Stage, StageKind
 from voronka.sales.services import deal_create
@@ -872,6 +873,7 @@ def load(*, stdout=None) -> dict[str, int]:
 
     leads = demo_leads(admin=admin, users=users, now=now)
     letters = load_mail(users=users, contacts=contacts, now=now)
+    cases = load_service(users=users, teams=teams, now=now)
 
     # What the nightly job computes, at once: a fresh demo opens with its customers
     # classified (ABC/XYZ, relationship stages), the managers' data completeness and the
@@ -889,4 +891,5 @@ def load(*, stdout=None) -> dict[str, int]:
         "activities": Activity.objects.count(),
         "letters": letters,
         "documents": documents,
+        "cases": cases,
     }

@@ -129,6 +129,7 @@ class WebFormForm(StyledFormMixin, forms.ModelForm):
             "allowed_hosts",
             "source",
             "owner",
+            "opens_case",
             "min_fill_seconds",
         ]
         widgets = {

@@ -310,6 +310,14 @@ class WebForm(models.Model):
         verbose_name=_("owner of its leads"),
         help_text=_("Empty: the distribution of the lead settings decides."),
     )
+    opens_case = models.BooleanField(
+        _("opens a case instead of a lead"),
+        default=False,
+        help_text=_(
+            "For a support or complaints form: each sending becomes a service case (in the "
+            "owner's hands, or the queue of the lead settings' team)."
+        ),
+    )
     min_fill_seconds = models.PositiveSmallIntegerField(
         _("minimum fill time, seconds"),
         default=3,

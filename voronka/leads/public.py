@@ -34,7 +34,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import hooks, services
 from .models import FORM_FIELDS, WebForm
 
 log = logging.getLogger("voronka.leads")
@@ -191,7 +191,11 @@ def public_form(request: HttpRequest, key: str) -> HttpResponse:
     if not form.is_valid():
         return _page(request, web_form, form, status=400)
     try:
-        services.lead_create(actor=None, data=form.cleaned_data, web_form=web_form)
+        opener = hooks.case_opener() if web_form.opens_case else None
+        if opener is not None:
+            opener(data=form.cleaned_data, web_form=web_form)
+        else:
+            services.lead_create(actor=None, data=form.cleaned_data, web_form=web_form)
     except ValidationError as error:
         for field, errors in getattr(error, "error_dict", {"__all__": error.messages}).items():
             form.add_error(field if field in form.fields else None, errors)

@@ -99,6 +99,9 @@ def _administrator() -> User | None:
 def _notify_new(lead: Lead, actor: User | None) -> None:
     """Tell the new owner (or, for a queue, the team) a lead is theirs, after the commit."""
     people = _team_members(lead.team) if lead.in_queue and lead.team_id else [lead.owner]
+    if not lead.in_queue:
+        # Whoever covers for the owner today (accounts.Deputy) is told too.
+        people += access.deputies_of(lead.owner_id)
     people = [p for p in people if p.is_active and (actor is None or p.pk != actor.pk)]
 
     def run() -> None:

@@ -58,6 +58,7 @@ class MailboxForm(StyledFormMixin, forms.ModelForm):
             "notify_deal_owner",
             "leads_from_strangers",
             "lead_source",
+            "cases_from_letters",
         ]
 
     def __init__(self, *args, may_share: bool, **kwargs):

@@ -95,6 +95,14 @@ class Mailbox(OwnedRecord):
             "settings say."
         ),
     )
+    cases_from_letters = models.BooleanField(
+        _("letters open cases"),
+        default=False,
+        help_text=_(
+            "For a shared mailbox like support@: a new letter opens a service case in the "
+            "queue of the mailbox's team; the replies stay in its thread."
+        ),
+    )
     lead_source = models.ForeignKey(
         "sales.LeadSource",
         on_delete=models.SET_NULL,

@@ -25,7 +25,7 @@ from voronka.core.search import TokenKind
 from voronka.notifications.models import Kind
 from voronka.notifications.services import notify
 
-from . import files, leads_from_letters, linking
+from . import files, hooks, leads_from_letters, linking
 from .models import Attachment, Direction, Folder, Mailbox, Message, Thread, thread_tokens
 from .parsing import Parsed, message_key, parse
 
@@ -202,6 +202,9 @@ def _insert(mailbox, folder, parsed, *, key, uid, raw_name, size, seen, date, st
 def link_and_record(message: Message, *, thread: Thread) -> None:
     """Links, the activity on the main record, the thread's «linked» mark, and the deal
     owner's notification; inside the letter's transaction."""
+    if message.mailbox.cases_from_letters:
+        for handler in hooks.case_handlers():
+            handler(message, thread)
     matches = linking.match(linking.addresses_of(message), thread_deal_id=thread.deal_id)
     if (
         not matches

@@ -216,6 +216,9 @@ class StageForm(StyledFormMixin, forms.Form):
         choices=InvoiceState.choices,
         required=False,
     )
+    requires_decision_maker = forms.BooleanField(
+        label=_("Decision maker must be known"), required=False
+    )
     checklist = forms.CharField(
         label=_("Checklist to tick before entering, one item per line"),
         required=False,

@@ -112,6 +112,11 @@ class Stage(models.Model):
         blank=True,
         help_text=_("An issued (or a paid) invoice the deal must have to enter this stage."),
     )
+    requires_decision_maker = models.BooleanField(
+        _("decision maker must be known"),
+        default=False,
+        help_text=_("The deal's stakeholder map must name a decision maker to enter this stage."),
+    )
 
     class Meta:
         verbose_name = _("stage")
@@ -259,6 +264,8 @@ class Deal(OwnedRecord):
     invoice_state = models.CharField(
         _("invoices"), max_length=10, choices=InvoiceState.choices, blank=True, editable=False
     )
+    # Whether the stakeholder map names a decision maker, kept by the service app's services.
+    decision_maker_known = models.BooleanField(default=False, editable=False)
     description = models.TextField(_("description"), blank=True)
     stage_entered_at = models.DateTimeField(_("at this stage since"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

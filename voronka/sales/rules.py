@@ -35,6 +35,11 @@ def missing_to_enter(deal: Deal, stage: Stage, *, ticked: set[int] | None = None
     invoice = invoice_problem(deal, stage)
     if invoice:
         problems.append(invoice)
+    if stage.requires_decision_maker and not deal.decision_maker_known:
+        problems.append(
+            _("To move to «%(stage)s», name the decision maker in the deal's stakeholder map.")
+            % {"stage": stage.name}
+        )
     items = list(stage.checklist.all())
     if items:
         ticked = ticked_item_ids(deal) if ticked is None else ticked

@@ -314,6 +314,8 @@ def pipeline_save(*, actor: User, pipeline: Pipeline, stages: list[dict[str, Any
                     setattr(stage, optional, item[optional])
             if "required_invoice" in item:
                 stage.required_invoice = item["required_invoice"] or ""
+            if "requires_decision_maker" in item:
+                stage.requires_decision_maker = bool(item["requires_decision_maker"])
             stage.full_clean()
             stage.save()
             _record_setting(actor, stage, before, snapshot=True)

@@ -364,6 +364,7 @@ def pipeline_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 "color": s.color,
                 "required_fields": s.required_fields,
                 "required_invoice": s.required_invoice,
+                "requires_decision_maker": s.requires_decision_maker,
                 "checklist": "\n".join(item.text for item in s.checklist.all()),
                 "playbook": s.playbook,
                 "ORDER": i,

@@ -19,6 +19,7 @@ _LINKS = {
     Entity.CONTACT: "contact",
     Entity.DEAL: "deal",
     Entity.LEAD: "lead",
+    Entity.CASE: "case",
 }
 
 

@@ -296,7 +296,7 @@ def test_the_report_page_runs_a_fixed_number_of_queries(count, owner, django_ass
     client.get(url)
     # session, user, role, team, the bell, the report, its rows' count and page, and the
     # access checks of the author's rights
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(url)
 
 

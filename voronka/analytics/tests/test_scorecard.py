@@ -165,7 +165,7 @@ def test_the_scorecard_runs_a_fixed_number_of_queries(
     # figure's GROUP BY (activities ×2, customers and deals without a next step, the
     # completeness, stage moves, retention, closed deals, rates, plans, team plans).
     # (+1: the last summed month of the activities.)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(25):
         client.get(reverse("reports:scorecard"), Q2)
 
 

@@ -32,20 +32,21 @@ def _fill(owner, rows: int) -> None:
         )
 
 
-# url, query string, queries for a manager (role rules + team lookup)
+# url, query string, queries for a manager (role rules + team lookup + the colleagues the
+# user covers for as a deputy)
 BUDGETS = [
-    ("contacts:company-list", {}, 11),  # + the bell
-    ("contacts:company-list", {"search": "иванов", "sort": "-created"}, 11),  # + the bell
-    ("contacts:contact-list", {}, 11),  # + the bell
-    ("contacts:contact-list", {"search": "иванов"}, 11),  # + the bell
-    ("sales:deal-list", {}, 20),  # + the bell, + the direction filter's choices
-    ("sales:deal-list", {"status": "open", "sort": "amount"}, 20),  # + bell, directions
-    ("activities:activity-list", {}, 11),  # + the bell
-    ("web:search", {"q": "иванов"}, 14),  # + the bell, + leads (ids, rows)
-    ("api:company-list", {}, 7),
-    ("api:contact-list", {"search": "иванов"}, 7),
-    ("api:deal-list", {}, 9),
-    ("api:activity-list", {}, 8),  # + participants of the page
+    ("contacts:company-list", {}, 12),  # + the bell
+    ("contacts:company-list", {"search": "иванов", "sort": "-created"}, 12),  # + the bell
+    ("contacts:contact-list", {}, 12),  # + the bell
+    ("contacts:contact-list", {"search": "иванов"}, 12),  # + the bell
+    ("sales:deal-list", {}, 21),  # + the bell, + the direction filter's choices
+    ("sales:deal-list", {"status": "open", "sort": "amount"}, 21),  # + bell, directions
+    ("activities:activity-list", {}, 12),  # + the bell
+    ("web:search", {"q": "иванов"}, 15),  # + the bell, + leads (ids, rows)
+    ("api:company-list", {}, 8),
+    ("api:contact-list", {"search": "иванов"}, 8),
+    ("api:deal-list", {}, 10),
+    ("api:activity-list", {}, 9),  # + participants of the page
 ]
 
 
@@ -74,7 +75,8 @@ def test_company_detail_query_budget(rows, owner, django_assert_num_queries):
     # form's outcomes, the stream of its deals: 6 more than before the timeline (15); the
     # letters card and the team tree it reads; the documents card and the files card: 1 each
     # (the same whatever the number of rows).
-    with django_assert_num_queries(25):
+    # + the colleagues the user covers for as a deputy (accounts.Deputy): 1.
+    with django_assert_num_queries(26):
         assert client.get(company.get_absolute_url()).status_code == 200
 
 

@@ -232,11 +232,11 @@ def test_document_pages_keep_their_query_budget(owner, django_assert_max_num_que
         deal = deal_with_lines(owner)
         services.document_create(actor=owner, deal=deal, doc_type=doc_type("invoice"), render=False)
     client = client_for(owner)
-    # The session, the user, the bell, recent views, the documents, the types.
-    with django_assert_max_num_queries(8):
+    # The session, the user, the bell, recent views, the documents, the types, the deputies.
+    with django_assert_max_num_queries(9):
         assert client.get("/documents/").status_code == 200
     # + its payments and its files.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(f"/documents/{Document.objects.first().pk}/").status_code == 200
 
 

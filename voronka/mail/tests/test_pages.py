@@ -288,12 +288,13 @@ def test_the_inbox_and_a_contacts_page_keep_their_query_budget(
     # Session, user, role rules, the bell, recent views; the mailboxes the user reads and the
     # teams above theirs, those mailboxes (for the filter); the capped count, the page's ids
     # and rows (with their mailboxes).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(reverse("mail:inbox")).status_code == 200
     # The contact's page as before (see core's budgets) plus the letters card: readable
     # mailboxes, the teams above, the page of link ids, its letters, their count; the files card: 1.
     client.get(contact.get_absolute_url())  # the first view also writes the recent views
-    with django_assert_num_queries(23):
+    # + the colleagues the user covers for as a deputy (accounts.Deputy): 1.
+    with django_assert_num_queries(24):
         assert client.get(contact.get_absolute_url()).status_code == 200
 
 

@@ -104,5 +104,5 @@ def test_the_board_runs_a_fixed_number_of_queries(per_column, owner, django_asse
     # session, user, rules, team, pipeline, pipelines, stages, two aggregates, rates,
     # three columns × ids + rows, filter choices (owners, teams, sources), recent views,
     # the bell's unread count
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         assert client.get(reverse("sales:deal-board")).status_code == 200
