@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "voronka.merging",
     "voronka.mail",
     "voronka.documents",
+    "voronka.imports",
     "voronka.analytics",
     "voronka.web",
     "voronka.api",
