@@ -689,24 +689,40 @@ def _prepared(fields, rows: list[tuple]) -> list[tuple]:
     ]
 
 
-def insert_rows(model: type[models.Model], names: list[str], rows: list[tuple]) -> None:
-    """INSERT many rows of a model in one executemany: a batch's search tokens, history marks
-    and undo trail are tens of thousands of small rows, and building a model instance for
-    each costs more than writing it. Table and column names come from the model, the values
-    are parameters."""
-    if not rows:
-        return
+def _insert_sql(model: type[models.Model], fields, count: int, returning: bool = False) -> str:
     ops = connection.ops
-    fields = [model._meta.get_field(name) for name in names]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = "INSERT INTO {} ({}) VALUES {}".format(
         ops.quote_name(model._meta.db_table),
         ", ".join(ops.quote_name(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+        ", ".join([one] * count),
     )
+    if returning:
+        sql += " RETURNING " + ops.quote_name(model._meta.pk.column)
+    return sql
+
+
+def _per_statement(fields) -> int:
+    # Both databases take at least 32,766 parameters in one statement.
+    return max(1, min(1000, 30_000 // len(fields)))
+
+
+def insert_rows(model: type[models.Model], names: list[str], rows: list[tuple]) -> None:
+    """INSERT many rows of a model in multi-row statements: a batch's search tokens, history
+    marks and undo trail are tens of thousands of small rows, and building a model instance
+    for each costs more than writing it. Table and column names come from the model, the
+    values are parameters."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in names]
     rows = _prepared(fields, rows)
+    step = _per_statement(fields)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+        for start in range(0, len(rows), step):
+            chunk = rows[start : start + step]
+            cursor.execute(
+                _insert_sql(model, fields, len(chunk)), [v for row in chunk for v in row]
+            )
 
 
 def insert_records(model: type[models.Model], objects: list[models.Model]) -> None:
@@ -717,26 +733,19 @@ def insert_records(model: type[models.Model], objects: list[models.Model]) -> No
     if not connection.features.can_return_rows_from_bulk_insert:
         model.objects.bulk_create(objects, batch_size=500)
         return
-    ops = connection.ops
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
     for obj in objects:
         obj.updated_at = now
-    per_statement = max(1, min(500, 30_000 // len(fields)))
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    pk = model._meta.pk
+    step = _per_statement(fields)
     with connection.cursor() as cursor:
-        for start in range(0, len(objects), per_statement):
-            chunk = objects[start : start + per_statement]
+        for start in range(0, len(objects), step):
+            chunk = objects[start : start + step]
             rows = _prepared(fields, [tuple(getattr(o, f.attname) for f in fields) for o in chunk])
-            sql = "INSERT INTO {} ({}) VALUES {} RETURNING {}".format(
-                ops.quote_name(model._meta.db_table),
-                columns,
-                ", ".join([one] * len(chunk)),
-                ops.quote_name(pk.column),
+            cursor.execute(
+                _insert_sql(model, fields, len(chunk), returning=True),
+                [value for row in rows for value in row],
             )
-            cursor.execute(sql, [value for row in rows for value in row])
             ids = [row[0] for row in cursor.fetchall()]
             for obj, pk_value in zip(chunk, ids, strict=True):
                 obj.pk = pk_value

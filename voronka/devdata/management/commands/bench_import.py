@@ -38,7 +38,7 @@ POSITIONS = ["Менеджер", "Директор", "Главный бухга�
 
 def write_file(path: Path, rows: int, seed: int) -> None:
     rnd = random.Random(seed)
-    run = rnd.randrange(10**6)
+    run = random.SystemRandom().randrange(10**9)  # new e-mails on every run
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["Фамилия", "Имя", "Отчество", "Должность", "Телефон", "E-mail", "День рождения"])
