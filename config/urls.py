@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("voronka.mail.urls")),
     path("", include("voronka.catalog.urls")),
     path("", include("voronka.documents.urls")),
+    path("", include("voronka.imports.urls")),
     path("", include("voronka.analytics.urls")),
     path("accounts/", include("voronka.web.accounts_urls")),
     path("api/v1/", include("voronka.api.urls")),
