@@ -10,6 +10,7 @@ from .dashboard import DashboardViewSet
 from .deals import DealViewSet
 from .documents import DocumentViewSet, PriceLineViewSet
 from .handover import HandoverViewSet
+from .imports import ImportJobViewSet
 from .leads import DisqualificationReasonViewSet, LeadViewSet
 from .mail import LetterTemplateViewSet, LetterViewSet
 from .notifications import NotificationViewSet
@@ -56,6 +57,7 @@ router.register("reports/saved", SavedReportViewSet, basename="saved-report")
 router.register("reports/scorecard", ScorecardViewSet, basename="scorecard")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("price-lines", PriceLineViewSet, basename="price-line")
+router.register("imports", ImportJobViewSet, basename="import")
 
 urlpatterns = [
     path("openapi.json", docs.schema, name="schema"),

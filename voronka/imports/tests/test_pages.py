@@ -103,3 +103,14 @@ def test_the_lists_and_the_contact_page_link_to_import_and_vcard(owner, owner_cl
     assert 'data-testid="import-link"' in owner_client.get(reverse("contacts:company-list")).content.decode()
     page = owner_client.get(reverse("contacts:contact-detail", args=[contact.pk])).content.decode()
     assert reverse("imports:contact-vcard", args=[contact.pk]) in page
+
+
+def test_the_api_reads_an_imports_progress(owner, owner_client, teammate):
+    owner_client.post(
+        reverse("imports:start"), {"target": "contact", "file": SimpleUploadedFile("f.csv", "Фамилия\nА\nБ\n".encode())}
+    )
+    job = ImportJob.objects.get()
+    data = owner_client.get(f"/api/v1/imports/{job.pk}/").json()
+    assert (data["status"], data["rows_total"], data["rows_done"], data["percent"]) == ("uploaded", 2, 0, 0)
+    assert client_for(teammate).get(f"/api/v1/imports/{job.pk}/").status_code == 404
+    assert owner_client.post("/api/v1/imports/", {}).status_code == 405
