@@ -44,11 +44,12 @@ class MappingForm(forms.Form):
             (f.name, f.label) for f in F.FIELDS[job.target]
         ]
         for index, header in enumerate(job.headers):
+            label = header or _("Column %(n)s") % {"n": index + 1}
             self.fields[f"col_{index}"] = forms.ChoiceField(
-                label=header or _("Column %(n)s") % {"n": index + 1},
+                label=label,
                 choices=choices,
                 required=False,
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm", "aria-label": label}),
             )
         entity = {"contact": "contact", "company": "company", "lead": "lead"}[job.target]
         self.fields["owner"].queryset = access.assignable_owners(user, entity).order_by(

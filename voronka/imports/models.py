@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Target(models.TextChoices):
@@ -39,12 +40,12 @@ class MatchKey(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    UPLOADED = "uploaded", _("uploaded")
-    QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
-    DONE = "done", _("done")
-    FAILED = "failed", _("failed")
-    UNDONE = "undone", _("undone")
+    UPLOADED = "uploaded", pgettext_lazy("import status", "uploaded")
+    QUEUED = "queued", pgettext_lazy("import status", "queued")
+    RUNNING = "running", pgettext_lazy("import status", "running")
+    DONE = "done", pgettext_lazy("import status", "done")
+    FAILED = "failed", pgettext_lazy("import status", "failed")
+    UNDONE = "undone", pgettext_lazy("import status", "undone")
 
 
 def _upload_to(job: ImportJob, filename: str) -> str:
@@ -89,10 +90,10 @@ class ImportJob(models.Model):
     )
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
-    created_count = models.PositiveIntegerField(_("new"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
-    skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
-    failed_count = models.PositiveIntegerField(_("wrong"), default=0)
+    created_count = models.PositiveIntegerField(pgettext_lazy("import count", "new"), default=0)
+    updated_count = models.PositiveIntegerField(pgettext_lazy("import count", "updated"), default=0)
+    skipped_count = models.PositiveIntegerField(pgettext_lazy("import count", "skipped"), default=0)
+    failed_count = models.PositiveIntegerField(pgettext_lazy("import count", "wrong"), default=0)
     dry_run = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
