@@ -133,7 +133,11 @@ def _page_targets(ids: dict) -> list[Target]:
         ),
         Target("merging:duplicates", reverse("merging:duplicates"), ["kind", "page"]),
         Target("imports:start", reverse("imports:start"), ["target", "page"]),
-        Target("imports:contacts-vcard", reverse("imports:contacts-vcard"), [*_filters(ContactFilter), "version"]),
+        Target(
+            "imports:contacts-vcard",
+            reverse("imports:contacts-vcard"),
+            [*_filters(ContactFilter), "version"],
+        ),
         *[
             Target(name, reverse(name), ["q", "page", "pipeline", "company"])
             for name in (

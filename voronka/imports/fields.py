@@ -119,8 +119,10 @@ def to_decimal(value: str) -> Decimal | None:
     if not cleaned:
         return None
     if "," in cleaned and "." in cleaned:
-        cleaned = cleaned.replace(",", "") if cleaned.rfind(".") > cleaned.rfind(",") else (
-            cleaned.replace(".", "").replace(",", ".")
+        cleaned = (
+            cleaned.replace(",", "")
+            if cleaned.rfind(".") > cleaned.rfind(",")
+            else (cleaned.replace(".", "").replace(",", "."))
         )
     else:
         cleaned = cleaned.replace(",", ".")
@@ -195,8 +197,8 @@ FIELDS: dict[str, list[Field]] = {
               "birthday", "bday")),
         Field("notes", gettext_lazy("notes"), headers=("заметки", "примечание", "комментарий",
               "notes", "note")),
-        Field("mailing_consent", gettext_lazy("agrees to mailings"), to_bool, ("согласие на рассылку",
-              "рассылка", "mailing consent")),
+        Field("mailing_consent", gettext_lazy("agrees to mailings"), to_bool,
+              ("согласие на рассылку", "рассылка", "mailing consent")),
         Field("external_id", gettext_lazy("external id"), headers=_COMMON["external_id"],
               max_length=100),
     ],

@@ -17,7 +17,9 @@ class UploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = (
+                "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
 
 
 class MappingForm(forms.Form):
@@ -49,7 +51,9 @@ class MappingForm(forms.Form):
                 label=label,
                 choices=choices,
                 required=False,
-                widget=forms.Select(attrs={"class": "form-select form-select-sm", "aria-label": label}),
+                widget=forms.Select(
+                    attrs={"class": "form-select form-select-sm", "aria-label": label}
+                ),
             )
         entity = {"contact": "contact", "company": "company", "lead": "lead"}[job.target]
         self.fields["owner"].queryset = access.assignable_owners(user, entity).order_by(

@@ -161,6 +161,9 @@ class ImportItem(models.Model):
             models.Index(fields=["entity", "external_id"], name="import_item_external_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.entity} {self.record_id} ({self.action})"
+
 
 class ImportProblem(models.Model):
     """A rejected row: its original cells and why (the report and its downloadable file)."""
@@ -173,6 +176,9 @@ class ImportProblem(models.Model):
     class Meta:
         ordering = ["row_number", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.row_number}: {self.message}"
+
 
 class ImportLayout(models.Model):
     """The mapping last used for a file layout (its headers), offered again next time."""
@@ -181,3 +187,6 @@ class ImportLayout(models.Model):
     target = models.CharField(max_length=20, choices=Target.choices)
     mapping = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.key

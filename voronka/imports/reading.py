@@ -140,7 +140,7 @@ def cell_text(value) -> str:
 
 
 def _text_stream(path, encoding: str):
-    return open(path, encoding=encoding, errors="replace", newline="")  # noqa: SIM115
+    return open(path, encoding=encoding, errors="replace", newline="")
 
 
 def _csv_rows(path, info: FileInfo) -> Iterator[list[str]]:

@@ -63,7 +63,11 @@ MODELS: dict[str, type[models.Model]] = {
     Target.COMPANY: Company,
     Target.LEAD: Lead,
 }
-ENTITIES = {Target.CONTACT: Entity.CONTACT, Target.COMPANY: Entity.COMPANY, Target.LEAD: Entity.LEAD}
+ENTITIES = {
+    Target.CONTACT: Entity.CONTACT,
+    Target.COMPANY: Entity.COMPANY,
+    Target.LEAD: Entity.LEAD,
+}
 # A running job that has not finished a batch for this long is taken as dead (a killed
 # worker): it may be resumed.
 STALE_SECONDS = 120
@@ -114,7 +118,10 @@ def job_upload(*, actor: User, upload: UploadedFile, target: str) -> ImportJob:
         raise PermissionDenied(_("You may not create records here."))
     if upload.size is not None and upload.size > max_upload_bytes():
         raise ValidationError(
-            {"file": _("The file is larger than %(size)s MB.") % {"size": max_upload_bytes() // 2**20}}
+            {
+                "file": _("The file is larger than %(size)s MB.")
+                % {"size": max_upload_bytes() // 2**20}
+            }
         )
     upload.seek(0)
     try:
@@ -190,13 +197,18 @@ def job_configure(
             raise ValidationError({"mapping": _("Unknown field: %(name)s") % {"name": name}})
         if name in used:
             raise ValidationError(
-                {"mapping": _("Two columns go to the field “%(field)s”.") % {"field": known[name].label}}
+                {
+                    "mapping": _("Two columns go to the field “%(field)s”.")
+                    % {"field": known[name].label}
+                }
             )
         used.add(name)
         cleaned[column] = name
     if not cleaned:
         raise ValidationError({"mapping": _("Choose a field for at least one column.")})
-    required = {Target.CONTACT: {"last_name", "full_name"}, Target.COMPANY: {"name"}}.get(job.target)
+    required = {Target.CONTACT: {"last_name", "full_name"}, Target.COMPANY: {"name"}}.get(
+        job.target
+    )
     if required and not (required & used):
         names = ", ".join(str(known[n].label) for n in sorted(required))
         raise ValidationError({"mapping": _("Map a column to: %(fields)s.") % {"fields": names}})
@@ -376,16 +388,16 @@ def find_existing(job: ImportJob, rows: list[Row]) -> dict[tuple[str, str], int]
             .order_by("-id")
             .values_list("external_id", "record_id")
         )
-        existing = set(model.objects.filter(pk__in=[p[1] for p in pairs]).values_list("pk", flat=True))
+        existing = set(
+            model.objects.filter(pk__in=[p[1] for p in pairs]).values_list("pk", flat=True)
+        )
         for external_id, record_id in pairs:
             if record_id in existing:
                 found.setdefault(("external_id", external_id), record_id)
     names = by_kind.get("name", set())
     if names:
         words = sorted({name.split()[0] for name in names if name})
-        word_ids = (
-            tokens.filter(kind=TokenKind.WORD, token__in=words).values("record_id")
-        )
+        word_ids = tokens.filter(kind=TokenKind.WORD, token__in=words).values("record_id")
         for record in model.objects.filter(pk__in=word_ids).order_by("pk")[: BATCH * 20]:
             key = _record_name_key(job.target, record)
             if key in names:
@@ -434,8 +446,9 @@ class Batcher:
         candidate_ids = set(existing.values())
         if candidate_ids and self.job.rule == DuplicateRule.UPDATE:
             self.changeable = set(
-                access.changeable(self.actor, self.model.objects.filter(pk__in=candidate_ids))
-                .values_list("pk", flat=True)
+                access.changeable(
+                    self.actor, self.model.objects.filter(pk__in=candidate_ids)
+                ).values_list("pk", flat=True)
             )
         pending: dict[tuple[str, str], Row] = {}
         for row in rows:
@@ -630,7 +643,9 @@ class Batcher:
             if not changes:
                 continue
             record.version += 1
-            record.save(update_fields=sorted({c.field for c in changes} | {"version", "updated_at"}))
+            record.save(
+                update_fields=sorted({c.field for c in changes} | {"version", "updated_at"})
+            )
             search.reindex(record)
             record_changes(actor=self.actor, record=record, changes=changes)
             ImportItem.objects.create(
@@ -652,16 +667,18 @@ def _preparers(fields) -> list:
     has tens of thousands of values."""
     ops = connection.ops
     result = []
-    for field in fields:
-        kind = field.get_internal_type()
+    for model_field in fields:
+        kind = model_field.get_internal_type()
         if kind == "JSONField":
-            result.append(lambda v, f=field: None if v is None else ops.adapt_json_value(v, f.encoder))
+            result.append(
+                lambda v, f=model_field: None if v is None else ops.adapt_json_value(v, f.encoder)
+            )
         elif kind == "DateTimeField":
             result.append(_last_value(ops.adapt_datetimefield_value))
         elif kind == "DateField":
             result.append(ops.adapt_datefield_value)
         elif kind in ("UUIDField", "DecimalField"):
-            result.append(lambda v, f=field: f.get_db_prep_save(v, connection))
+            result.append(lambda v, f=model_field: f.get_db_prep_save(v, connection))
         else:
             result.append(None)
     return result
@@ -692,7 +709,8 @@ def _prepared(fields, rows: list[tuple]) -> list[tuple]:
 def _insert_sql(model: type[models.Model], fields, count: int, returning: bool = False) -> str:
     ops = connection.ops
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = "INSERT INTO {} ({}) VALUES {}".format(
+    # Names from the model's own metadata, quoted; every value is a parameter.
+    sql = "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608
         ops.quote_name(model._meta.db_table),
         ", ".join(ops.quote_name(f.column) for f in fields),
         ", ".join([one] * count),
@@ -809,7 +827,9 @@ def job_enqueue(*, actor: User, job: ImportJob, check: bool = False) -> ImportJo
 
 def is_stale(job: ImportJob) -> bool:
     if job.status != Status.RUNNING:
-        return job.status == Status.QUEUED and (timezone.now() - job.created_at).total_seconds() > 3600
+        return (
+            job.status == Status.QUEUED and (timezone.now() - job.created_at).total_seconds() > 3600
+        )
     beat = job.finished_at or job.started_at
     return beat is None or (timezone.now() - beat).total_seconds() > STALE_SECONDS
 
@@ -901,9 +921,7 @@ def job_fail(job_id: int, message: str) -> None:
 
 
 def can_undo(user: User, job: ImportJob) -> bool:
-    return job.status == Status.DONE and (
-        job.created_by_id == user.pk or access.is_admin(user)
-    )
+    return job.status == Status.DONE and (job.created_by_id == user.pk or access.is_admin(user))
 
 
 def job_undo(*, actor: User, job: ImportJob) -> ImportJob:
@@ -957,7 +975,8 @@ def _undo_items(actor: User, items: list[ImportItem]) -> int:
             record.version += 1
             record.save(
                 update_fields=sorted(
-                    {model._meta.get_field(c.field).name for c in changes} | {"version", "updated_at"}
+                    {model._meta.get_field(c.field).name for c in changes}
+                    | {"version", "updated_at"}
                 )
             )
             search.reindex(record)
@@ -999,7 +1018,6 @@ def speed_figures(job: ImportJob) -> dict[str, Any]:
         "rows_per_second": round(job.rows_per_second, 1),
         "seconds_left": job.seconds_left,
     }
-
 
 
 # The report of rejected rows: the file's own columns and one more saying why.

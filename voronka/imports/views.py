@@ -40,11 +40,17 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None, initial={"target": request.GET.get("target", "contact")[:20]})
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"target": request.GET.get("target", "contact")[:20]},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             job = services.job_upload(
-                actor=request.user, upload=form.cleaned_data["file"], target=form.cleaned_data["target"]
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                target=form.cleaned_data["target"],
             )
         except ValidationError as error:
             for message in error.messages:
@@ -56,7 +62,12 @@ def import_start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "imports/import_start.html",
-        {"form": form, "page_obj": page, "section": "imports", "max_mb": services.max_upload_bytes() // 2**20},
+        {
+            "form": form,
+            "page_obj": page,
+            "section": "imports",
+            "max_mb": services.max_upload_bytes() // 2**20,
+        },
     )
 
 
@@ -148,7 +159,8 @@ def job_undo(request: HttpRequest, pk: int) -> HttpResponse:
         if job.undo_kept:
             messages.warning(
                 request,
-                _("The import is undone; %(n)s records changed since were kept.") % {"n": job.undo_kept},
+                _("The import is undone; %(n)s records changed since were kept.")
+                % {"n": job.undo_kept},
             )
         else:
             messages.success(request, _("The import is undone."))
@@ -169,12 +181,17 @@ def job_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 
 def _version(request: HttpRequest) -> str:
-    return "4.0" if request.GET.get("version") == "4.0" or request.POST.get("version") == "4.0" else "3.0"
+    return (
+        "4.0"
+        if request.GET.get("version") == "4.0" or request.POST.get("version") == "4.0"
+        else "3.0"
+    )
 
 
 def _vcf_response(contacts, *, filename: str, version: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        (contact_card(c, version=version) for c in contacts), content_type="text/vcard; charset=utf-8"
+        (contact_card(c, version=version) for c in contacts),
+        content_type="text/vcard; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
     return response
@@ -193,11 +210,19 @@ def contacts_vcard(request: HttpRequest) -> StreamingHttpResponse:
     """GET: the contact list as filtered (its query string); POST: the ticked rows."""
     visible = contact_selectors.contacts_visible_to(user=request.user)
     if request.method == "POST":
-        ids = [i for i in (bounds.parse_id(v) for v in request.POST.getlist("ids")[:VCARD_LIMIT]) if i]
+        ids = [
+            i for i in (bounds.parse_id(v) for v in request.POST.getlist("ids")[:VCARD_LIMIT]) if i
+        ]
         contacts = visible.filter(pk__in=ids).select_related("company").order_by("last_name", "pk")
     else:
-        page = list_page(request, visible, filterset_class=ContactFilter, columns=[], default_sort="name")
+        page = list_page(
+            request, visible, filterset_class=ContactFilter, columns=[], default_sort="name"
+        )
         ids = list(page.paginator.object_list.values_list("pk", flat=True)[:VCARD_LIMIT])
-        contacts = Contact.objects.filter(pk__in=ids).select_related("company").order_by("last_name", "pk")
+        contacts = (
+            Contact.objects.filter(pk__in=ids).select_related("company").order_by("last_name", "pk")
+        )
     stamp = timezone.localtime().strftime("%Y-%m-%d")
-    return _vcf_response(contacts.iterator(chunk_size=1000), filename=f"contacts-{stamp}", version=_version(request))
+    return _vcf_response(
+        contacts.iterator(chunk_size=1000), filename=f"contacts-{stamp}", version=_version(request)
+    )

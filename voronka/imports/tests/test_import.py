@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def upload(owner, content: bytes, name="file.csv", target=Target.CONTACT) -> ImportJob:
-    return services.job_upload(
-        actor=owner, upload=SimpleUploadedFile(name, content), target=target
-    )
+    return services.job_upload(actor=owner, upload=SimpleUploadedFile(name, content), target=target)
 
 
 def run(owner, job, *, rule=DuplicateRule.SKIP, match_by=None, mapping=None, owner_of=None):
@@ -42,7 +40,9 @@ def run(owner, job, *, rule=DuplicateRule.SKIP, match_by=None, mapping=None, own
     return job
 
 
-def test_a_windows_1251_outlook_csv_imports_with_its_problems_reported(owner, django_capture_on_commit_callbacks):
+def test_a_windows_1251_outlook_csv_imports_with_its_problems_reported(
+    owner, django_capture_on_commit_callbacks
+):
     content = (DATA / "outlook-contacts-cp1251.csv").read_bytes()
     with django_capture_on_commit_callbacks(execute=True):
         job = upload(owner, content, name="contacts.txt")
@@ -64,7 +64,11 @@ def test_a_windows_1251_outlook_csv_imports_with_its_problems_reported(owner, dj
     assert job.status == Status.DONE
     assert (job.created_count, job.failed_count) == (1, 3)
     olga = Contact.objects.get(last_name="Кузнецова")
-    assert (olga.first_name, olga.middle_name, olga.position) == ("Ольга", "Викторовна", "Главный бухгалтер")
+    assert (olga.first_name, olga.middle_name, olga.position) == (
+        "Ольга",
+        "Викторовна",
+        "Главный бухгалтер",
+    )
     assert olga.phones == ["+78125550102"]
     assert olga.emails == ["kuznetsova@vector.ru"]
     assert str(olga.birthday) == "1979-04-12"
@@ -130,11 +134,15 @@ def test_duplicates_are_skipped_or_updated(owner, django_capture_on_commit_callb
     assert Contact.objects.count() == 2
 
 
-def test_a_killed_worker_resumes_without_doubling(owner, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_killed_worker_resumes_without_doubling(
+    owner, django_capture_on_commit_callbacks, monkeypatch
+):
     monkeypatch.setattr(services, "BATCH", 10)
     lines = ["Фамилия,Имя,E-mail"] + [f"Фам{i},Имя{i},p{i}@example.ru" for i in range(35)]
     job = upload(owner, "\n".join(lines).encode())
-    services.job_configure(actor=owner, job=job, mapping=job.mapping, rule="create", match_by=[], owner=owner)
+    services.job_configure(
+        actor=owner, job=job, mapping=job.mapping, rule="create", match_by=[], owner=owner
+    )
     services.job_run(job, stop_after=2)  # the worker dies after two batches
     job.refresh_from_db()
     assert job.rows_done == 20 and job.status == Status.RUNNING and Contact.objects.count() == 20
@@ -152,13 +160,17 @@ def test_a_killed_worker_resumes_without_doubling(owner, django_capture_on_commi
 
 def _checksum(model) -> str:
     digest = hashlib.sha256()
-    fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("version", "updated_at")]
+    fields = [
+        f.attname for f in model._meta.concrete_fields if f.attname not in ("version", "updated_at")
+    ]
     for row in model.objects.order_by("pk").values_list(*fields):
         digest.update(repr(row).encode())
     return digest.hexdigest()
 
 
-def test_two_thousand_rows_undo_restores_the_records_exactly(owner, teammate, django_capture_on_commit_callbacks):
+def test_two_thousand_rows_undo_restores_the_records_exactly(
+    owner, teammate, django_capture_on_commit_callbacks
+):
     for i in range(50):
         ContactFactory(last_name=f"Был{i}", emails=[f"c{i}@example.ru"], phones=[], owner=owner)
     CompanyFactory(name="Стоит", owner=owner)
@@ -195,9 +207,13 @@ def test_undo_keeps_a_record_changed_since(owner, django_capture_on_commit_callb
 def test_a_manager_cannot_import_into_another_team(owner, outsider):
     job = upload(owner, "Фамилия\nИванов\n".encode())
     with pytest.raises(ValidationError):
-        services.job_configure(actor=owner, job=job, mapping=job.mapping, rule="skip", match_by=[], owner=outsider)
+        services.job_configure(
+            actor=owner, job=job, mapping=job.mapping, rule="skip", match_by=[], owner=outsider
+        )
     with pytest.raises(PermissionDenied):
-        services.job_configure(actor=outsider, job=job, mapping=job.mapping, rule="skip", match_by=[], owner=outsider)
+        services.job_configure(
+            actor=outsider, job=job, mapping=job.mapping, rule="skip", match_by=[], owner=outsider
+        )
 
 
 @pytest.mark.parametrize(
@@ -255,6 +271,6 @@ def test_delimiters_are_detected():
     for delimiter in [";", ",", "\t", "|"]:
         sample = delimiter.join(["a", "b", "c"]) + "\n" + delimiter.join(["1", "2,5", "3"]) + "\n"
         if delimiter == ",":
-            sample = "a,b,c\n1,\"2,5\",3\n"
+            sample = 'a,b,c\n1,"2,5",3\n'
         info = reading.detect(io.BytesIO(sample.encode()))
         assert info.delimiter == delimiter

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_wizard_from_upload_to_undo(owner, owner_client, django_capture_on_commit_callbacks):
-    content = "Фамилия;Имя;Телефон;E-mail\nИванов;Иван;+7 701 111 22 33;ivan@example.ru\nБез;;123;плохо\n"
+    content = (
+        "Фамилия;Имя;Телефон;E-mail\nИванов;Иван;+7 701 111 22 33;ivan@example.ru\nБез;;123;плохо\n"
+    )
     response = owner_client.post(
         reverse("imports:start"),
         {"target": "contact", "file": SimpleUploadedFile("list.csv", content.encode("cp1251"))},
@@ -49,20 +51,24 @@ def test_the_wizard_from_upload_to_undo(owner, owner_client, django_capture_on_c
 def test_the_report_neutralises_formulas(owner, owner_client, django_capture_on_commit_callbacks):
     content = 'Фамилия;E-mail\n=HYPERLINK("http://x");плохо\n'
     owner_client.post(
-        reverse("imports:start"), {"target": "contact", "file": SimpleUploadedFile("f.csv", content.encode())}
+        reverse("imports:start"),
+        {"target": "contact", "file": SimpleUploadedFile("f.csv", content.encode())},
     )
     job = ImportJob.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(reverse("imports:job", args=[job.pk]),
                           {"col_0": "last_name", "col_1": "emails", "rule": "skip", "owner": owner.pk})  # fmt: skip
-    text = b"".join(owner_client.get(reverse("imports:report", args=[job.pk])).streaming_content).decode()
+    text = b"".join(
+        owner_client.get(reverse("imports:report", args=[job.pk])).streaming_content
+    ).decode()
     assert "'=HYPERLINK" in text
 
 
 def test_another_users_import_is_not_found(owner_client, teammate):
     job_owner_client = client_for(teammate)
     job_owner_client.post(
-        reverse("imports:start"), {"target": "contact", "file": SimpleUploadedFile("f.csv", b"a;b\n1;2\n")}
+        reverse("imports:start"),
+        {"target": "contact", "file": SimpleUploadedFile("f.csv", b"a;b\n1;2\n")},
     )
     job = ImportJob.objects.get()
     assert owner_client.get(reverse("imports:job", args=[job.pk])).status_code == 404
@@ -99,18 +105,30 @@ def test_vcard_export_of_one_a_selection_and_a_filter(owner, owner_client, outsi
 
 def test_the_lists_and_the_contact_page_link_to_import_and_vcard(owner, owner_client):
     contact = ContactFactory(owner=owner)
-    assert 'data-testid="import-link"' in owner_client.get(reverse("contacts:contact-list")).content.decode()
-    assert 'data-testid="import-link"' in owner_client.get(reverse("contacts:company-list")).content.decode()
+    assert (
+        'data-testid="import-link"'
+        in owner_client.get(reverse("contacts:contact-list")).content.decode()
+    )
+    assert (
+        'data-testid="import-link"'
+        in owner_client.get(reverse("contacts:company-list")).content.decode()
+    )
     page = owner_client.get(reverse("contacts:contact-detail", args=[contact.pk])).content.decode()
     assert reverse("imports:contact-vcard", args=[contact.pk]) in page
 
 
 def test_the_api_reads_an_imports_progress(owner, owner_client, teammate):
     owner_client.post(
-        reverse("imports:start"), {"target": "contact", "file": SimpleUploadedFile("f.csv", "Фамилия\nА\nБ\n".encode())}
+        reverse("imports:start"),
+        {"target": "contact", "file": SimpleUploadedFile("f.csv", "Фамилия\nА\nБ\n".encode())},
     )
     job = ImportJob.objects.get()
     data = owner_client.get(f"/api/v1/imports/{job.pk}/").json()
-    assert (data["status"], data["rows_total"], data["rows_done"], data["percent"]) == ("uploaded", 2, 0, 0)
+    assert (data["status"], data["rows_total"], data["rows_done"], data["percent"]) == (
+        "uploaded",
+        2,
+        0,
+        0,
+    )
     assert client_for(teammate).get(f"/api/v1/imports/{job.pk}/").status_code == 404
     assert owner_client.post("/api/v1/imports/", {}).status_code == 405

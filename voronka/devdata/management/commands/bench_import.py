@@ -27,11 +27,50 @@ from voronka.contacts.models import Contact
 from voronka.imports import services
 from voronka.imports.models import DuplicateRule, ImportJob, Target
 
-LAST = ["Иванов", "Петров", "Сидоров", "Кузнецов", "Смирнов", "Попов", "Васильев", "Соколов",
-        "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов",
-        "Егоров", "Павлов", "Козлов", "Степанов", "Нурланов", "Ахметов", "Жумабеков", "Сапаров"]  # fmt: skip
-FIRST = ["Иван", "Пётр", "Алексей", "Дмитрий", "Сергей", "Андрей", "Ерлан", "Данияр", "Олжас",
-         "Михаил", "Николай", "Артём", "Максим", "Тимур", "Руслан", "Асхат"]  # fmt: skip
+LAST = [
+    "Иванов",
+    "Петров",
+    "Сидоров",
+    "Кузнецов",
+    "Смирнов",
+    "Попов",
+    "Васильев",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+    "Козлов",
+    "Степанов",
+    "Нурланов",
+    "Ахметов",
+    "Жумабеков",
+    "Сапаров",
+]
+FIRST = [
+    "Иван",
+    "Пётр",
+    "Алексей",
+    "Дмитрий",
+    "Сергей",
+    "Андрей",
+    "Ерлан",
+    "Данияр",
+    "Олжас",
+    "Михаил",
+    "Николай",
+    "Артём",
+    "Максим",
+    "Тимур",
+    "Руслан",
+    "Асхат",
+]
 MIDDLE = ["Иванович", "Петрович", "Сергеевич", "Андреевич", "Николаевич", ""]
 POSITIONS = ["Менеджер", "Директор", "Главный бухгалтер", "Инженер", "Закупщик", ""]
 
@@ -41,12 +80,16 @@ def write_file(path: Path, rows: int, seed: int) -> None:
     run = random.SystemRandom().randrange(10**9)  # new e-mails on every run
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
-        writer.writerow(["Фамилия", "Имя", "Отчество", "Должность", "Телефон", "E-mail", "День рождения"])
+        writer.writerow(
+            ["Фамилия", "Имя", "Отчество", "Должность", "Телефон", "E-mail", "День рождения"]
+        )
         for i in range(rows):
             email_of = i - 1000 if i % 20 == 19 and i >= 1000 else i
             email = f"b{run}.{email_of}@example.ru"
             phone = f"+7 7{(i // 10_000_000) % 10}{rnd.randrange(10)} {i % 10_000_000:07d}"
-            birthday = f"{rnd.randrange(1, 28):02d}.{rnd.randrange(1, 13):02d}.{rnd.randrange(1950, 2004)}"
+            birthday = (
+                f"{rnd.randrange(1, 28):02d}.{rnd.randrange(1, 13):02d}.{rnd.randrange(1950, 2004)}"
+            )
             if i % 50 == 49:
                 email = "не почта"
             writer.writerow(
@@ -74,9 +117,7 @@ class Command(BaseCommand):
             action="store_true",
             help="trace Python's allocations for the peak (slows the import down about 2x)",
         )
-        parser.add_argument(
-            "--rule", default=DuplicateRule.SKIP, choices=DuplicateRule.values
-        )
+        parser.add_argument("--rule", default=DuplicateRule.SKIP, choices=DuplicateRule.values)
 
     def handle(self, *args, **options):
         user = (
@@ -121,7 +162,8 @@ class Command(BaseCommand):
         job = ImportJob.objects.get(pk=job.pk)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(
-            f"Database: {connection.vendor}; contacts before: {before}, after: {Contact.objects.count()}"
+            f"Database: {connection.vendor}; contacts before: {before}, "
+            f"after: {Contact.objects.count()}"
         )
         self.stdout.write(
             f"Upload and count: {uploaded:.1f} s; import: {seconds:.1f} s = "
@@ -136,5 +178,6 @@ class Command(BaseCommand):
             services.job_undo(actor=user, job=job)
             seconds = time.perf_counter() - started
             self.stdout.write(
-                f"Undo: {seconds:.1f} s; contacts now: {Contact.objects.count()} (kept {ImportJob.objects.get(pk=job.pk).undo_kept})"
+                f"Undo: {seconds:.1f} s; contacts now: {Contact.objects.count()} "
+                f"(kept {ImportJob.objects.get(pk=job.pk).undo_kept})"
             )
