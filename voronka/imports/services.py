@@ -478,6 +478,11 @@ class Batcher:
                     row.action = "merged"
                     counts.skipped += 1
                     continue
+                if match_id is not None and match_id < 0:
+                    # The check: a record an earlier row of the file would have created.
+                    row.action = "update"
+                    counts.updated += 1
+                    continue
                 if match_id not in self.changeable:
                     row.error = _("It matches a record you may not change.")
                     counts.failed += 1
@@ -504,9 +509,6 @@ class Batcher:
         else:
             self._create_bulk(creates)
         self._update(updates)
-        for row in creates:
-            for key in row.keys:
-                self.seen.setdefault(key, row.record.pk)
 
     def _company_id(self, name: str) -> int | None:
         key = normalize_name(name)

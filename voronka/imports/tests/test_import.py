@@ -183,6 +183,7 @@ def test_two_thousand_rows_undo_restores_the_records_exactly(
     with django_capture_on_commit_callbacks(execute=True):
         job = run(owner, upload(owner, "\n".join(rows).encode("cp1251")), rule=DuplicateRule.UPDATE)
     assert (job.created_count, job.updated_count, job.failed_count) == (1950, 50, 1)
+    assert job.dry_run == {"created": 1950, "updated": 50, "skipped": 0, "failed": 1}
     assert Contact.objects.count() == 2000
     assert Contact.objects.filter(last_name="Фам1999").get().owner == owner
     report = services.report_csv(job)
