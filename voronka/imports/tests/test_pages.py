@@ -132,3 +132,32 @@ def test_the_api_reads_an_imports_progress(owner, owner_client, teammate):
     )
     assert client_for(teammate).get(f"/api/v1/imports/{job.pk}/").status_code == 404
     assert owner_client.post("/api/v1/imports/", {}).status_code == 405
+
+
+def test_the_progress_moves_and_survives_a_reload(owner, owner_client, monkeypatch):
+    from voronka.imports import services
+
+    monkeypatch.setattr(services, "BATCH", 100)
+    rows = "\n".join(["Фамилия;E-mail"] + [f"Ф{i};p{i}@example.ru" for i in range(450)])
+    owner_client.post(
+        reverse("imports:start"),
+        {"target": "contact", "file": SimpleUploadedFile("f.csv", rows.encode())},
+    )
+    job = ImportJob.objects.get()
+    services.job_configure(
+        actor=owner, job=job, mapping=job.mapping, rule="skip", match_by=["email"], owner=owner
+    )
+    seen = []
+    for batches in (1, 2):
+        services.job_run(ImportJob.objects.get(pk=job.pk), stop_after=1)
+        page = owner_client.get(reverse("imports:job", args=[job.pk])).content.decode()
+        assert 'hx-trigger="every 1s"' in page  # a reload shows the bar again, still polling
+        progress = owner_client.get(reverse("imports:progress", args=[job.pk]))
+        assert "HX-Refresh" not in progress
+        seen.append(ImportJob.objects.get(pk=job.pk).percent)
+        assert f"{batches * 100} из 450" in progress.content.decode().replace("\xa0", " ")
+    assert seen == [22, 44]
+    api = owner_client.get(f"/api/v1/imports/{job.pk}/").json()
+    assert (api["status"], api["rows_done"], api["percent"]) == ("running", 200, 44)
+    services.job_run(ImportJob.objects.get(pk=job.pk))
+    assert ImportJob.objects.get().status == Status.DONE and Contact.objects.count() == 450

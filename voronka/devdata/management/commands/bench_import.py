@@ -77,7 +77,7 @@ POSITIONS = ["Менеджер", "Директор", "Главный бухга�
 
 def write_file(path: Path, rows: int, seed: int) -> None:
     rnd = random.Random(seed)
-    run = random.SystemRandom().randrange(10**9)  # new e-mails on every run
+    run = random.SystemRandom().randrange(10**9)  # new e-mails and phones on every run
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(
@@ -86,7 +86,7 @@ def write_file(path: Path, rows: int, seed: int) -> None:
         for i in range(rows):
             email_of = i - 1000 if i % 20 == 19 and i >= 1000 else i
             email = f"b{run}.{email_of}@example.ru"
-            phone = f"+7 7{(i // 10_000_000) % 10}{rnd.randrange(10)} {i % 10_000_000:07d}"
+            phone = f"+7 70{rnd.randrange(10)} {(i * 7919 + run) % 10_000_000:07d}"
             birthday = (
                 f"{rnd.randrange(1, 28):02d}.{rnd.randrange(1, 13):02d}.{rnd.randrange(1950, 2004)}"
             )
