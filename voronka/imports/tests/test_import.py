@@ -275,3 +275,37 @@ def test_delimiters_are_detected():
             sample = 'a,b,c\n1,"2,5",3\n'
         info = reading.detect(io.BytesIO(sample.encode()))
         assert info.delimiter == delimiter
+
+
+def test_a_windows_1251_vcard_of_the_bat_and_the_same_duplicate_rules(owner):
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Жумабеков;Ерлан;;;\r\nFN:Ерлан Жумабеков\r\n"
+        "TEL;TYPE=CELL:+7 701 555 66 77\r\nTEL;TYPE=WORK:+7 7172 55 66 77\r\n"
+        "EMAIL;TYPE=INTERNET:erlan@step.kz\r\nEMAIL;TYPE=INTERNET:erlan.zh@mail.kz\r\n"
+        "PHOTO;ENCODING=b;TYPE=JPEG:not-base64-at-all\r\nEND:VCARD\r\n"
+    ).encode("cp1251")
+    job = run(owner, upload(owner, card, name="thebat.vcf"))
+    assert job.encoding == "cp1251" and job.created_count == 1
+    erlan = Contact.objects.get()
+    assert (erlan.last_name, erlan.first_name) == ("Жумабеков", "Ерлан")
+    assert erlan.phones == ["+77015556677", "+77172556677"]
+    assert erlan.emails == ["erlan@step.kz", "erlan.zh@mail.kz"]
+    again = run(owner, upload(owner, card, name="thebat.vcf"))
+    assert (again.created_count, again.skipped_count) == (0, 1)
+    merged = run(owner, upload(owner, card.replace(b"erlan@step.kz", b"new@step.kz"), name="x.vcf"),
+                 rule=DuplicateRule.UPDATE)  # fmt: skip
+    assert merged.updated_count == 1
+    erlan.refresh_from_db()
+    assert erlan.emails == ["erlan@step.kz", "erlan.zh@mail.kz", "new@step.kz"]
+
+
+def test_the_upload_limit(owner, settings):
+    settings.IMPORT_MAX_BYTES = 100
+    with pytest.raises(ValidationError) as error:
+        upload(owner, ("Фамилия\n" + "Иванов\n" * 50).encode())
+    assert "больше" in str(error.value)
+    settings.IMPORT_MAX_BYTES = 10**6
+    settings.IMPORT_MAX_ROWS = 10
+    with pytest.raises(ValidationError):
+        upload(owner, ("Фамилия\n" + "Иванов\n" * 50).encode())
+    assert not ImportJob.objects.exists()
