@@ -247,6 +247,21 @@ FIELDS: dict[str, list[Field]] = {
         Field("external_id", gettext_lazy("external id"), headers=_COMMON["external_id"],
               max_length=100),
     ],
+    Target.DEAL: [
+        Field("name", gettext_lazy("deal name"), headers=("сделка", "название сделки",
+              "название", "наименование", "deal", "deal name", "name"), max_length=255),
+        Field("company_name", gettext_lazy("company"), headers=("компания", "организация",
+              "контрагент", "клиент", "company", "account"), max_length=255),
+        Field("amount", gettext_lazy("amount"), to_decimal, ("сумма", "бюджет", "amount",
+              "value", "сумма сделки")),
+        Field("currency", gettext_lazy("currency"), to_currency, ("валюта", "currency")),
+        Field("stage", gettext_lazy("stage"), headers=("этап", "стадия", "stage"),
+              max_length=150),
+        Field("expected_close_date", gettext_lazy("expected close date"), to_date,
+              ("дата закрытия", "ожидаемая дата закрытия", "close date", "expected close date")),
+        Field("external_id", gettext_lazy("external id"), headers=_COMMON["external_id"],
+              max_length=100),
+    ],
 }  # fmt: skip
 
 

@@ -55,7 +55,7 @@ class MappingForm(forms.Form):
                     attrs={"class": "form-select form-select-sm", "aria-label": label}
                 ),
             )
-        entity = {"contact": "contact", "company": "company", "lead": "lead"}[job.target]
+        entity = job.target  # the targets are named as the access layer's entities
         self.fields["owner"].queryset = access.assignable_owners(user, entity).order_by(
             "last_name", "first_name", "username"
         )

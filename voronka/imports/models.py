@@ -15,6 +15,7 @@ class Target(models.TextChoices):
     CONTACT = "contact", _("contacts")
     COMPANY = "company", _("companies")
     LEAD = "lead", _("leads")
+    DEAL = "deal", _("deals")
 
 
 class FileKind(models.TextChoices):

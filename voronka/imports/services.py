@@ -35,12 +35,13 @@ from voronka.audit.services import DELETED_FIELD, record_changes
 from voronka.audit.services import _raw as raw_value
 from voronka.contacts.duplicates import normalize_name, normalize_person
 from voronka.contacts.models import Company, Contact
-from voronka.core import export, search
+from voronka.core import export, search, text
 from voronka.core.phones import phone_search_digits
 from voronka.core.search import TokenKind
 from voronka.leads.models import Lead
 from voronka.leads.services import lead_create
-from voronka.sales.models import LeadSource
+from voronka.sales.models import Deal, LeadSource, Stage
+from voronka.sales.services import deal_create
 
 from . import fields as F
 from . import reading
@@ -62,11 +63,13 @@ MODELS: dict[str, type[models.Model]] = {
     Target.CONTACT: Contact,
     Target.COMPANY: Company,
     Target.LEAD: Lead,
+    Target.DEAL: Deal,
 }
 ENTITIES = {
     Target.CONTACT: Entity.CONTACT,
     Target.COMPANY: Entity.COMPANY,
     Target.LEAD: Entity.LEAD,
+    Target.DEAL: Entity.DEAL,
 }
 # A running job that has not finished a batch for this long is taken as dead (a killed
 # worker): it may be resumed.
@@ -206,9 +209,11 @@ def job_configure(
         cleaned[column] = name
     if not cleaned:
         raise ValidationError({"mapping": _("Choose a field for at least one column.")})
-    required = {Target.CONTACT: {"last_name", "full_name"}, Target.COMPANY: {"name"}}.get(
-        job.target
-    )
+    required = {
+        Target.CONTACT: {"last_name", "full_name"},
+        Target.COMPANY: {"name"},
+        Target.DEAL: {"name"},
+    }.get(job.target)
     if required and not (required & used):
         names = ", ".join(str(known[n].label) for n in sorted(required))
         raise ValidationError({"mapping": _("Map a column to: %(fields)s.") % {"fields": names}})
@@ -304,6 +309,10 @@ def parse_row(job: ImportJob, known: dict[str, F.Field], number: int, cells: lis
         if not values.get("name"):
             row.error = _("A company needs a name.")
             return row
+    elif job.target == Target.DEAL:
+        if not values.get("name"):
+            row.error = _("A deal needs a name.")
+            return row
     elif not any(values.get(n) for n in ("person_name", "company_name", "phone", "email")):
         row.error = _("A lead needs a name, a company, a phone or an e-mail.")
         return row
@@ -346,6 +355,8 @@ def _name_key(target: str, values: dict[str, Any]) -> str:
         return key if len(key.split()) >= 2 else ""
     if target == Target.COMPANY:
         return normalize_name(values.get("name", ""))
+    if target == Target.DEAL:
+        return " ".join(text.words(values.get("name", "")))
     return normalize_person(values.get("person_name", ""))
 
 
@@ -357,6 +368,8 @@ def _record_name_key(target: str, record) -> str:
         return normalize_person(record.last_name, record.first_name, record.middle_name)
     if target == Target.COMPANY:
         return normalize_name(record.name)
+    if target == Target.DEAL:
+        return " ".join(text.words(record.name))
     return normalize_person(record.person_name)
 
 
@@ -438,7 +451,7 @@ class Batcher:
         # Keys of rows created earlier in this pass (a file may name one person twice).
         self.seen: dict[tuple[str, str], int] = {}
         self.companies: dict[str, int | None] = {}
-        self.sources: dict[str, LeadSource | None] = {}
+        self.sources: dict = {}  # lead sources and stages by name
         self.changeable: set[int] = set()
 
     def decide(self, rows: list[Row], counts: Counts) -> None:
@@ -506,6 +519,8 @@ class Batcher:
         updates = [r for r in rows if r.action == "update"]
         if self.job.target == Target.LEAD:
             self._write_leads(creates)
+        elif self.job.target == Target.DEAL:
+            self._write_deals(creates)
         else:
             self._create_bulk(creates)
         self._update(updates)
@@ -610,6 +625,48 @@ class Batcher:
             )
             self._marks([row.record], self.entity)
 
+    def _stage(self, name: str) -> Stage | None:
+        key = ("stage", name.strip().lower())
+        if key not in self.sources:
+            self.sources[key] = (
+                Stage.objects.filter(name__iexact=name.strip(), pipeline__is_active=True)
+                .select_related("pipeline")
+                .order_by("pipeline__order", "pipeline_id", "order")
+                .first()
+            )
+        return self.sources[key]
+
+    def _write_deals(self, rows: list[Row]) -> None:
+        """Deals one by one through `sales.services.deal_create` (the stage rules apply)."""
+        for row in rows:
+            values = dict(row.values)
+            company_name = values.pop("company_name", "")
+            stage_name = values.pop("stage", "")
+            try:
+                if company_name:
+                    values["company_id"] = self._company_id(company_name)
+                if stage_name:
+                    stage = self._stage(stage_name)
+                    if stage is None:
+                        raise ValidationError(
+                            _("There is no stage “%(name)s”.") % {"name": stage_name}
+                        )
+                    values.update(stage=stage, pipeline=stage.pipeline)
+                with transaction.atomic():
+                    row.record = deal_create(actor=self.actor, data={**values, "owner": self.owner})
+            except (ValidationError, PermissionDenied) as error:
+                row.action = ""
+                row.error = " ".join(getattr(error, "messages", [str(error)]))
+                continue
+            ImportItem.objects.create(
+                job=self.job,
+                entity=self.entity,
+                record_id=row.record.pk,
+                action="created",
+                external_id=row.external_id[:100],
+            )
+            self._marks([row.record], self.entity)
+
     def _source(self, name: str) -> LeadSource | None:
         if name not in self.sources:
             self.sources[name] = LeadSource.objects.filter(
@@ -634,6 +691,12 @@ class Batcher:
                     values["company_id"] = self._company_id(company_name)
             if self.job.target == Target.LEAD and "source" in values:
                 values["source_id"] = getattr(self._source(values.pop("source")), "pk", None)
+            if self.job.target == Target.DEAL:
+                # A stage moves only through the stage rules (the deal's page and board).
+                values.pop("stage", None)
+                company_name = values.pop("company_name", "")
+                if company_name and not record.company_id:
+                    values["company_id"] = self._company_id(company_name)
             changes = []
             for name, value in values.items():
                 old = getattr(record, name)
@@ -1005,7 +1068,12 @@ def _undo_items(actor: User, items: list[ImportItem]) -> int:
     for item in items:
         by_entity.setdefault(item.entity, []).append(item)
     for entity, group in by_entity.items():
-        model = {Entity.CONTACT: Contact, Entity.COMPANY: Company, Entity.LEAD: Lead}[entity]
+        model = {
+            Entity.CONTACT: Contact,
+            Entity.COMPANY: Company,
+            Entity.LEAD: Lead,
+            Entity.DEAL: Deal,
+        }[entity]
         records = model.objects.select_for_update().in_bulk([i.record_id for i in group])
         deleted = []
         for item in group:

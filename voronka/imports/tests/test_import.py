@@ -309,3 +309,32 @@ def test_the_upload_limit(owner, settings):
     with pytest.raises(ValidationError):
         upload(owner, ("Фамилия\n" + "Иванов\n" * 50).encode())
     assert not ImportJob.objects.exists()
+
+
+def test_deals_with_amounts_in_russian_forms_and_their_undo(owner):
+    from tests.factories import default_pipeline
+    from voronka.sales.models import Deal
+
+    pipeline = default_pipeline()
+    stage = pipeline.stages.order_by("order")[1]
+    CompanyFactory(name="ООО «Ромашка»", owner=owner)
+    content = (
+        "Сделка;Клиент;Сумма;Валюта;Этап;Дата закрытия\n"
+        f"Тур в Лондон;Ромашка;1 234 567,50;руб.;{stage.name};31.12.2026\n"
+        "Тур в Париж;Новый клиент;2500;USD;;\n"
+        "Плохая;;12,3,4;;;\n"
+        "Без этапа;;;;Нет такого;\n"
+    ).encode("cp1251")
+    job = run(owner, upload(owner, content, target=Target.DEAL), match_by=["name"])
+    assert job.mapping == {"0": "name", "1": "company_name", "2": "amount", "3": "currency",
+                           "4": "stage", "5": "expected_close_date"}  # fmt: skip
+    assert (job.created_count, job.failed_count) == (2, 2), list(job.problems.values("message"))
+    london = Deal.objects.get(name="Тур в Лондон")
+    assert (str(london.amount), london.currency, london.stage) == ("1234567.50", "RUB", stage)
+    assert (
+        london.company.name == "ООО «Ромашка»" and str(london.expected_close_date) == "2026-12-31"
+    )
+    assert Deal.objects.get(name="Тур в Париж").company.name == "Новый клиент"
+    services.job_undo(actor=owner, job=job)
+    assert not Deal.objects.exists()
+    assert list(Company.objects.values_list("name", flat=True)) == ["ООО «Ромашка»"]
