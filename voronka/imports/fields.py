@@ -113,6 +113,32 @@ def to_datetime(value: str) -> datetime.datetime | None:
     return timezone.make_aware(moment)
 
 
+def to_moment(value: str) -> datetime.datetime | None:
+    """A date with an optional time: «31.12.2026 14:30», «2026-12-31T14:30»; noon without one."""
+    from django.utils import timezone
+
+    match = re.search(r"(\d{1,2}):(\d{2})", value)
+    day = to_date(value if match is None else value[: match.start()].rstrip(" T,"))
+    if day is None:
+        return None
+    hour, minute = (int(match.group(1)), int(match.group(2))) if match else (12, 0)
+    if hour > 23 or minute > 59:
+        raise ValidationError(_("“%(value)s” is not a date.") % {"value": value})
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+_KINDS = {"звонок": "call", "call": "call", "встреча": "meeting", "meeting": "meeting",
+          "задача": "task", "task": "task", "заметка": "note", "note": "note",
+          "письмо": "letter", "letter": "letter"}  # fmt: skip
+
+
+def to_kind(value: str) -> str:
+    kind = _KINDS.get(value.strip().lower())
+    if kind is None:
+        raise ValidationError(_("“%(value)s” is not a kind of activity.") % {"value": value})
+    return kind
+
+
 def to_decimal(value: str) -> Decimal | None:
     """1 234,56 · 1234.56 · 1,234.56 · 1 234 руб."""
     cleaned = re.sub(r"[^\d,.\-]", "", value.replace("\xa0", ""))
@@ -259,6 +285,22 @@ FIELDS: dict[str, list[Field]] = {
               max_length=150),
         Field("expected_close_date", gettext_lazy("expected close date"), to_date,
               ("дата закрытия", "ожидаемая дата закрытия", "close date", "expected close date")),
+        Field("external_id", gettext_lazy("external id"), headers=_COMMON["external_id"],
+              max_length=100),
+    ],
+    Target.ACTIVITY: [
+        Field("subject", gettext_lazy("subject"), headers=("тема", "мероприятие", "subject",
+              "название", "задача"), max_length=255),
+        Field("kind", gettext_lazy("kind"), to_kind, ("вид", "тип", "kind", "type")),
+        Field("due_at", gettext_lazy("date and time"), to_moment, ("дата", "срок",
+              "дата и время", "когда", "date", "due", "due date")),
+        Field("done", gettext_lazy("done"), to_bool, ("выполнено", "выполнена", "done")),
+        Field("company_name", gettext_lazy("company"), headers=("компания", "организация",
+              "контрагент", "клиент", "company"), max_length=255),
+        Field("purpose", gettext_lazy("purpose"), headers=("цель", "описание", "комментарий",
+              "purpose", "description")),
+        Field("outcome_note", gettext_lazy("outcome note"), headers=("результат", "итог",
+              "outcome", "result")),
         Field("external_id", gettext_lazy("external id"), headers=_COMMON["external_id"],
               max_length=100),
     ],

@@ -16,6 +16,7 @@ class Target(models.TextChoices):
     COMPANY = "company", _("companies")
     LEAD = "lead", _("leads")
     DEAL = "deal", _("deals")
+    ACTIVITY = "activity", _("activities")
 
 
 class FileKind(models.TextChoices):

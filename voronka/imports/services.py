@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
+from voronka.activities.models import Activity
+from voronka.activities.services import activity_create
 from voronka.audit.models import HistoryEntry
 from voronka.audit.records import FieldChange
 from voronka.audit.services import DELETED_FIELD, record_changes
@@ -64,12 +66,14 @@ MODELS: dict[str, type[models.Model]] = {
     Target.COMPANY: Company,
     Target.LEAD: Lead,
     Target.DEAL: Deal,
+    Target.ACTIVITY: Activity,
 }
 ENTITIES = {
     Target.CONTACT: Entity.CONTACT,
     Target.COMPANY: Entity.COMPANY,
     Target.LEAD: Entity.LEAD,
     Target.DEAL: Entity.DEAL,
+    Target.ACTIVITY: Entity.ACTIVITY,
 }
 # A running job that has not finished a batch for this long is taken as dead (a killed
 # worker): it may be resumed.
@@ -213,6 +217,7 @@ def job_configure(
         Target.CONTACT: {"last_name", "full_name"},
         Target.COMPANY: {"name"},
         Target.DEAL: {"name"},
+        Target.ACTIVITY: {"subject"},
     }.get(job.target)
     if required and not (required & used):
         names = ", ".join(str(known[n].label) for n in sorted(required))
@@ -313,6 +318,11 @@ def parse_row(job: ImportJob, known: dict[str, F.Field], number: int, cells: lis
         if not values.get("name"):
             row.error = _("A deal needs a name.")
             return row
+    elif job.target == Target.ACTIVITY:
+        if not values.get("subject"):
+            row.error = _("An activity needs a subject.")
+            return row
+        values.setdefault("kind", "task")
     elif not any(values.get(n) for n in ("person_name", "company_name", "phone", "email")):
         row.error = _("A lead needs a name, a company, a phone or an e-mail.")
         return row
@@ -357,6 +367,8 @@ def _name_key(target: str, values: dict[str, Any]) -> str:
         return normalize_name(values.get("name", ""))
     if target == Target.DEAL:
         return " ".join(text.words(values.get("name", "")))
+    if target == Target.ACTIVITY:
+        return " ".join(text.words(values.get("subject", "")))
     return normalize_person(values.get("person_name", ""))
 
 
@@ -370,6 +382,8 @@ def _record_name_key(target: str, record) -> str:
         return normalize_name(record.name)
     if target == Target.DEAL:
         return " ".join(text.words(record.name))
+    if target == Target.ACTIVITY:
+        return " ".join(text.words(record.subject))
     return normalize_person(record.person_name)
 
 
@@ -521,6 +535,8 @@ class Batcher:
             self._write_leads(creates)
         elif self.job.target == Target.DEAL:
             self._write_deals(creates)
+        elif self.job.target == Target.ACTIVITY:
+            self._write_activities(creates)
         else:
             self._create_bulk(creates)
         self._update(updates)
@@ -667,6 +683,31 @@ class Batcher:
             )
             self._marks([row.record], self.entity)
 
+    def _write_activities(self, rows: list[Row]) -> None:
+        """Activities one by one through `activities.services.activity_create`."""
+        for row in rows:
+            values = dict(row.values)
+            company_name = values.pop("company_name", "")
+            try:
+                if company_name:
+                    values["company_id"] = self._company_id(company_name)
+                with transaction.atomic():
+                    row.record = activity_create(
+                        actor=self.actor, data={**values, "owner": self.owner}
+                    )
+            except (ValidationError, PermissionDenied) as error:
+                row.action = ""
+                row.error = " ".join(getattr(error, "messages", [str(error)]))
+                continue
+            ImportItem.objects.create(
+                job=self.job,
+                entity=self.entity,
+                record_id=row.record.pk,
+                action="created",
+                external_id=row.external_id[:100],
+            )
+            self._marks([row.record], self.entity)
+
     def _source(self, name: str) -> LeadSource | None:
         if name not in self.sources:
             self.sources[name] = LeadSource.objects.filter(
@@ -691,6 +732,9 @@ class Batcher:
                     values["company_id"] = self._company_id(company_name)
             if self.job.target == Target.LEAD and "source" in values:
                 values["source_id"] = getattr(self._source(values.pop("source")), "pk", None)
+            if self.job.target == Target.ACTIVITY:
+                values.pop("company_name", None)
+                values.pop("kind", None)  # the kind follows the activity's type
             if self.job.target == Target.DEAL:
                 # A stage moves only through the stage rules (the deal's page and board).
                 values.pop("stage", None)
@@ -1073,6 +1117,7 @@ def _undo_items(actor: User, items: list[ImportItem]) -> int:
             Entity.COMPANY: Company,
             Entity.LEAD: Lead,
             Entity.DEAL: Deal,
+            Entity.ACTIVITY: Activity,
         }[entity]
         records = model.objects.select_for_update().in_bulk([i.record_id for i in group])
         deleted = []

@@ -338,3 +338,24 @@ def test_deals_with_amounts_in_russian_forms_and_their_undo(owner):
     services.job_undo(actor=owner, job=job)
     assert not Deal.objects.exists()
     assert list(Company.objects.values_list("name", flat=True)) == ["ООО «Ромашка»"]
+
+
+def test_activities_about_companies(owner):
+    from voronka.activities.models import Activity
+
+    CompanyFactory(name="ТОО «Степь»", owner=owner)
+    content = (
+        "Тема;Вид;Дата;Контрагент;Выполнено\n"
+        "Позвонить по туру;Звонок;15.12.2026 14:30;Степь;нет\n"
+        "Встреча в офисе;встреча;16.12.2026;;да\n"
+        "Непонятно что;Пикник;;;\n"
+    ).encode()
+    job = run(owner, upload(owner, content, target=Target.ACTIVITY), match_by=[])
+    assert (job.created_count, job.failed_count) == (2, 1)
+    call = Activity.objects.get(subject="Позвонить по туру")
+    assert call.kind == "call" and call.company.name == "ТОО «Степь»" and not call.done
+    from django.utils import timezone
+
+    assert timezone.localtime(call.due_at).strftime("%d.%m.%Y %H:%M") == "15.12.2026 14:30"
+    assert Activity.objects.get(subject="Встреча в офисе").done
+    assert "Пикник" in job.problems.get().message
