@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
-import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -200,7 +199,3 @@ def count_rows(path, info: FileInfo) -> int:
         with open(path, "rb") as handle:
             return sum(1 for line in handle if is_begin(line.decode("latin-1")))
     return max(sum(1 for _row in rows(path, info)) - 1, 0)
-
-
-def open_sample(data: bytes) -> io.BytesIO:
-    return io.BytesIO(data)

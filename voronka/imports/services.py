@@ -95,10 +95,12 @@ def max_rows() -> int:
 def local_file(job: ImportJob) -> Iterator[Path]:
     """The uploaded file as a path on this machine (a copy when it lives in S3)."""
     try:
-        yield Path(job.file.path)
+        path = Path(job.file.path)
+    except NotImplementedError:  # a storage without local paths (S3)
+        path = None
+    if path is not None:
+        yield path
         return
-    except NotImplementedError:
-        pass
     with tempfile.NamedTemporaryFile(suffix=".import") as copy:
         with job.file.open("rb") as source:
             shutil.copyfileobj(source, copy)
@@ -262,10 +264,8 @@ class Row:
     external_id: str = ""
     keys: list[tuple[str, str]] = field(default_factory=list)
     match_id: int | None = None
-    match_pending: Row | None = None
     action: str = ""
     record: Any = None
-    previous: dict[str, Any] = field(default_factory=dict)
 
 
 def _split_full_name(value: str) -> tuple[str, str, str]:
