@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "voronka.mail",
     "voronka.documents",
     "voronka.service",
+    "voronka.imports",
     "voronka.analytics",
     "voronka.web",
     "voronka.api",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("voronka.catalog.urls")),
     path("", include("voronka.documents.urls")),
     path("", include("voronka.service.urls")),
+    path("", include("voronka.imports.urls")),
     path("", include("voronka.analytics.urls")),
     path("", include("voronka.staff.urls")),
     path("accounts/", include("voronka.web.accounts_urls")),

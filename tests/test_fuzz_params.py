@@ -134,6 +134,12 @@ def _page_targets(ids: dict) -> list[Target]:
             ["contact", "company", "deal", "lead", "template"],
         ),
         Target("merging:duplicates", reverse("merging:duplicates"), ["kind", "page"]),
+        Target("imports:start", reverse("imports:start"), ["target", "page"]),
+        Target(
+            "imports:contacts-vcard",
+            reverse("imports:contacts-vcard"),
+            [*_filters(ContactFilter), "version"],
+        ),
         *[
             Target(name, reverse(name), ["q", "page", "pipeline", "company"])
             for name in (

@@ -10,6 +10,7 @@ from .dashboard import DashboardViewSet
 from .deals import DealViewSet
 from .documents import DocumentViewSet, PriceLineViewSet
 from .handover import HandoverViewSet
+from .imports import ImportJobViewSet
 from .leads import DisqualificationReasonViewSet, LeadViewSet
 from .mail import LetterTemplateViewSet, LetterViewSet
 from .notifications import NotificationViewSet
@@ -63,6 +64,7 @@ router.register("teams", TeamViewSet, basename="team")
 router.register("roles", RoleViewSet, basename="role")
 router.register("cases", CaseViewSet, basename="case")
 router.register("stakeholders", StakeholderViewSet, basename="stakeholder")
+router.register("imports", ImportJobViewSet, basename="import")
 
 urlpatterns = [
     path("openapi.json", docs.schema, name="schema"),

@@ -95,6 +95,8 @@ def _marker_labels() -> dict[str, str]:
         "__added__": _("added"),
         "__merged__": _("merged with a duplicate"),
         "__unmerged__": _("merge undone"),
+        "__imported__": _("import"),
+        "__import_undone__": _("import undone"),
     }
 
 
