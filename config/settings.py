@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "voronka.merging",
     "voronka.mail",
     "voronka.documents",
+    "voronka.marketing",
     "voronka.analytics",
     "voronka.web",
     "voronka.api",
