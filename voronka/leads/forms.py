@@ -28,6 +28,7 @@ class LeadForm(RecordForm):
             "phone",
             "email",
             "source",
+            "campaign",
             "question",
             "status",
             "disqualify_reason",
@@ -128,6 +129,7 @@ class WebFormForm(StyledFormMixin, forms.ModelForm):
             "redirect_url",
             "allowed_hosts",
             "source",
+            "campaign",
             "owner",
             "min_fill_seconds",
         ]

@@ -310,6 +310,15 @@ class WebForm(models.Model):
         related_name="web_forms",
         verbose_name=_("lead source"),
     )
+    # The campaign its leads come from (voronka.marketing).
+    campaign = models.ForeignKey(
+        "marketing.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="web_forms",
+        verbose_name=_("campaign"),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -20,7 +20,8 @@ def marketing_card(context, record, entity: str) -> dict:
     request = context["request"]
     user = request.user
     groups = segments.groups_visible_to(user=user).filter(audience=entity)
-    member_of = groups.filter(**{f"{entity}s": record}) if entity in Audience.values else []
+    related = {"company": "companies", "contact": "contacts"}.get(entity)
+    member_of = groups.filter(**{related: record}) if related else []
     out = {
         "request": request,
         "record": record,

@@ -240,3 +240,20 @@ def test_pages_open(admin_user, owner):
     )
     deal = DealFactory(owner=owner)
     assert client.get(deal.get_absolute_url()).status_code == 200
+
+
+def test_region_and_industry_lists_and_filters(admin_user, owner):
+    client = client_for(admin_user)
+    for url, name in (("contacts:region-list", "Жетысу"), ("contacts:industry-list", "Туризм")):
+        assert (
+            client.post(reverse(url), {"name": name, "order": 1, "is_active": "on"}).status_code
+            == 302
+        )
+    form_page = client.get(reverse("contacts:company-create")).content.decode()
+    assert '<option value="Жетысу">' in form_page and '<option value="Туризм">' in form_page
+    CompanyFactory(owner=owner, name="Горы", region="Жетысу", industry="Туризм")
+    CompanyFactory(owner=owner, name="Степь", region="Абай", industry="Туризм")
+    page = client.get(reverse("contacts:company-list"), {"region": "Жетысу"}).content.decode()
+    assert "Горы" in page and "Степь" not in page
+    page = client.get(reverse("contacts:company-list"), {"industry": "Туризм"}).content.decode()
+    assert "Горы" in page and "Степь" in page
