@@ -32,7 +32,7 @@ class Group(TimeStampedModel):
     """A static group of companies or contacts (seed 003: shared or personal, with a curator)."""
 
     name = models.CharField(pgettext_lazy("object", "name"), max_length=150)
-    audience = models.CharField(_("of"), max_length=10, choices=Audience.choices)
+    audience = models.CharField(_("made of"), max_length=10, choices=Audience.choices)
     sharing = models.CharField(
         _("shared with"), max_length=10, choices=Sharing.choices, default=Sharing.PERSONAL
     )
@@ -73,7 +73,7 @@ class Segment(TimeStampedModel):
     """A saved filter over companies or contacts; resolved with the viewer's rights."""
 
     name = models.CharField(pgettext_lazy("object", "name"), max_length=150)
-    audience = models.CharField(_("of"), max_length=10, choices=Audience.choices)
+    audience = models.CharField(_("made of"), max_length=10, choices=Audience.choices)
     filters = models.JSONField(_("conditions"), default=dict, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -105,10 +105,10 @@ class Channel(models.TextChoices):
 
 
 class CampaignStatus(models.TextChoices):
-    PLANNED = "planned", _("planned")
-    ACTIVE = "active", _("active")
-    FINISHED = "finished", _("finished")
-    CANCELLED = "cancelled", _("cancelled")
+    PLANNED = "planned", pgettext_lazy("campaign", "planned")
+    ACTIVE = "active", pgettext_lazy("campaign", "active")
+    FINISHED = "finished", pgettext_lazy("campaign", "finished")
+    CANCELLED = "cancelled", pgettext_lazy("campaign", "cancelled")
 
 
 class Campaign(TimeStampedModel):

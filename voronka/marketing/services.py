@@ -246,12 +246,13 @@ def letter(mailing: Mailing, recipient: Recipient) -> EmailMultiAlternatives:
     body = templating.render(mailing.template.body, context)
     body = _URL.sub(lambda m: click_url(recipient.pk, m.group(0)), body)
     unsubscribe = unsubscribe_url(recipient.pk)
-    text = f"{body}\n\n--\n{_('Unsubscribe from these letters')}: {unsubscribe}\n"
+    label = _("Unsubscribe from these letters")
+    text = f"{body}\n\n--\n{label}: {unsubscribe}\n"
     html = linebreaks(escape(body))
     html = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', html)
     html += (
         f'<p style="font-size:small"><a href="{escape(unsubscribe)}">'
-        f"{escape(_('Unsubscribe from these letters'))}</a></p>"
+        f"{escape(label)}</a></p>"
     )
     if mailing.track_opens:
         html += f'<img src="{escape(open_url(recipient.pk))}" width="1" height="1" alt="">'
