@@ -185,7 +185,7 @@ class MailingStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("scheduled")
     SENDING = "sending", _("sending")
     PAUSED = "paused", _("paused")
-    DONE = "done", _("sent")
+    DONE = "done", pgettext_lazy("mailing", "sent")
 
 
 class Mailing(TimeStampedModel):

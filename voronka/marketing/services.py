@@ -10,6 +10,7 @@ import smtplib
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from email.charset import QP, Charset
 
 from django.conf import settings
 from django.core import signing
@@ -250,10 +251,7 @@ def letter(mailing: Mailing, recipient: Recipient) -> EmailMultiAlternatives:
     text = f"{body}\n\n--\n{label}: {unsubscribe}\n"
     html = linebreaks(escape(body))
     html = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', html)
-    html += (
-        f'<p style="font-size:small"><a href="{escape(unsubscribe)}">'
-        f"{escape(label)}</a></p>"
-    )
+    html += f'<p style="font-size:small"><a href="{escape(unsubscribe)}">{escape(label)}</a></p>'
     if mailing.track_opens:
         html += f'<img src="{escape(open_url(recipient.pk))}" width="1" height="1" alt="">'
     sender = mailing.mailbox.email if mailing.mailbox_id else mailing.from_email
@@ -269,6 +267,23 @@ def letter(mailing: Mailing, recipient: Recipient) -> EmailMultiAlternatives:
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def as_bytes(message: EmailMultiAlternatives) -> bytes:
+    """The letter as SMTP sends it: CRLF line ends, the text parts in quoted-printable (a
+    long line of Cyrillic, two bytes a letter, would pass Django's check in characters and
+    break SMTP's limit in bytes)."""
+    mime = message.message()
+    for part in mime.walk():
+        if part.get_content_maintype() != "text":
+            continue
+        text = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+        del part["Content-Transfer-Encoding"]
+        charset = Charset("utf-8")
+        charset.body_encoding = QP
+        part.set_payload(text, charset)
+    # SMTP lines end in CRLF; smtplib sends bytes as they are.
+    return mime.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
 @contextlib.contextmanager
@@ -341,9 +356,7 @@ def send(mailing_id: int, *, limit: int | None = None, sleep=time.sleep) -> int:
                 continue
             try:
                 message = letter(mailing, recipient)
-                session.sendmail(
-                    message.from_email, [recipient.email], message.message().as_bytes()
-                )
+                session.sendmail(message.from_email, [recipient.email], as_bytes(message))
             except (smtplib.SMTPException, OSError, ValidationError) as error:
                 Recipient.objects.filter(pk=pk).update(
                     state=RecipientState.FAILED, error=str(error)[:500]

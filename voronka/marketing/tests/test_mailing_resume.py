@@ -162,3 +162,13 @@ def test_unsubscribe_and_click_links(mailing, admin_user, client):
     assert recipient.clicked_at is not None
     # A link to anywhere else is not signed by us: no open redirect.
     assert client.get("/m/c/" + "x" * 40 + "/").status_code == 404
+
+
+def test_no_line_of_a_letter_is_over_the_smtp_limit(mailing, admin_user):
+    mailing.template.body = "Здравствуйте! " * 300 + "https://example.kz/sale"
+    mailing.template.save()
+    services.queue(mailing, actor=admin_user, start=False)
+    recipient = Recipient.objects.filter(state=RecipientState.PENDING).first()
+    raw = services.as_bytes(services.letter(mailing, recipient))
+    longest = max(raw.split(b"\n"), key=len)
+    assert len(longest) <= 998, longest[:200]
