@@ -104,3 +104,43 @@ def test_a_losing_campaign_has_a_negative_roi(campaign, owner):
         closed_at=timezone.now(),
     )
     assert services.campaign_figures(campaign).roi == Decimal("-0.7500")
+
+
+def test_the_dashboard_blocks_roi_costs_by_source_and_competitors(campaign, owner, admin_user):
+    from django.http import QueryDict
+
+    from tests.factories import CompanyFactory
+    from voronka.analytics import dashboard
+    from voronka.sales.models import LeadSource
+
+    source = LeadSource.objects.create(name="Выставка")
+    rival = CompanyFactory(owner=owner, name="Конкурент-1", is_competitor=True)
+    now = timezone.now()
+    DealFactory(
+        owner=owner,
+        campaign=campaign,
+        stage=_won(),
+        amount=Decimal("300000"),
+        currency="KZT",
+        closed_at=now,
+        lead_source=source,
+    )
+    DealFactory(
+        owner=owner,
+        stage=_lost(),
+        amount=Decimal("70000"),
+        currency="KZT",
+        closed_at=now,
+        lost_to=rival,
+    )
+    params = QueryDict(f"period=custom&date_from=2026-01-01&date_to={now.date().isoformat()}")
+    roi = dashboard.context(admin_user, params, only="campaign_roi")["blocks"]["campaign_roi"]
+    assert [(b.label, b.total, b.weighted, b.extra) for b in roi] == [
+        ("Выставка KITF", Decimal("300000.00"), Decimal("200000.00"), Decimal("50.0"))
+    ]
+    costs = dashboard.context(admin_user, params, only="source_costs")["blocks"]["source_costs"]
+    assert {b.key: b.weighted for b in costs}[str(source.pk)] == Decimal("200000.00")
+    rivals = dashboard.context(admin_user, params, only="competitors")["blocks"]["competitors"]
+    assert [(b.label, b.count, b.total) for b in rivals] == [
+        ("Конкурент-1", 1, Decimal("70000.00"))
+    ]

@@ -257,3 +257,12 @@ def test_region_and_industry_lists_and_filters(admin_user, owner):
     assert "Горы" in page and "Степь" not in page
     page = client.get(reverse("contacts:company-list"), {"industry": "Туризм"}).content.decode()
     assert "Горы" in page and "Степь" in page
+
+
+def test_the_marketing_blocks_of_the_dashboard_render(admin_user, owner):
+    Campaign.objects.create(name="Весна", channel="web", owner=owner)
+    client = client_for(admin_user)
+    for block in ("campaign_roi", "source_costs", "competitors"):
+        response = client.get(reverse("reports:block", args=[block]))
+        assert response.status_code == 200, block
+        assert client.get(reverse("reports:export", args=[block, "csv"])).status_code == 200
