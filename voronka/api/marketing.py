@@ -75,10 +75,8 @@ class GroupViewSet(viewsets.ModelViewSet):
         ids = [i for i in request.data.get("ids", []) if isinstance(i, int) and 0 < i < 2**63][
             :5000
         ]
-        from voronka.marketing.views import add_to_group
-
         try:
-            added = add_to_group(request.user, group.pk, group.audience, ids)
+            added = services.add_to_group(request.user, group.pk, group.audience, ids)
         except ValidationError as error:
             _raise(error)
         return Response({"added": added})

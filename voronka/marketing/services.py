@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from voronka.accounts import access
 from voronka.contacts.models import Contact
+from voronka.contacts.selectors import companies_visible_to, contacts_visible_to
 from voronka.core import money, net
 from voronka.leads.models import Lead
 from voronka.mail import templating
@@ -34,6 +35,7 @@ from . import segments
 from .models import (
     MARKETER_ROLE,
     Answer,
+    Audience,
     Campaign,
     Mailing,
     MailingStatus,
@@ -72,6 +74,25 @@ def can_manage(user) -> bool:
 def require_manage(user) -> None:
     if not can_manage(user):
         raise PermissionDenied(_("Only an administrator or a marketer can change this."))
+
+
+def add_to_group(user, group_id, entity: str, ids: list[int]) -> int:
+    """Add the records (those the user may see) to a group the user may change; returns how
+    many. Used by the lists' bulk bar and by a record's page."""
+    group = segments.groups_visible_to(user=user).filter(pk=group_id).first()
+    if group is None or group.audience != entity:
+        raise ValidationError(_("Choose a group of these records."))
+    if not (can_manage(user) or group.curator_id == user.pk or group.sharing != "personal"):
+        raise ValidationError(_("You cannot change this group."))
+    if entity == Audience.COMPANY:
+        found = list(
+            companies_visible_to(user=user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        group.companies.add(*found)
+    else:
+        found = list(contacts_visible_to(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+        group.contacts.add(*found)
+    return len(found)
 
 
 # Campaign figures -------------------------------------------------------------------------

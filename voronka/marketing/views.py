@@ -375,34 +375,15 @@ def group_detail(request, pk):
     )
 
 
-def add_to_group(user, group_id, entity: str, ids: list[int]) -> int:
-    """Add the records (those the user may see) to a group the user may change; returns how
-    many. Used by the lists' bulk bar and by a record's page."""
-    group = segments.groups_visible_to(user=user).filter(pk=group_id).first()
-    if group is None or group.audience != entity:
-        raise ValidationError(_("Choose a group of these records."))
-    if not (
-        services.can_manage(user) or group.curator_id == user.pk or group.sharing != "personal"
-    ):
-        raise ValidationError(_("You cannot change this group."))
-    if entity == Audience.COMPANY:
-        found = list(
-            companies_visible_to(user=user).filter(pk__in=ids).values_list("pk", flat=True)
-        )
-        group.companies.add(*found)
-    else:
-        found = list(contacts_visible_to(user=user).filter(pk__in=ids).values_list("pk", flat=True))
-        group.contacts.add(*found)
-    return len(found)
-
-
 @login_required
 @require_POST
 def group_add(request):
     entity = request.POST.get("entity", "")
     ids = [i for i in (bounds.parse_id(v) for v in request.POST.getlist("ids")) if i][:5000]
     try:
-        n = add_to_group(request.user, bounds.parse_id(request.POST.get("group")), entity, ids)
+        n = services.add_to_group(
+            request.user, bounds.parse_id(request.POST.get("group")), entity, ids
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -58,3 +58,13 @@ def deal_competitors(context, deal) -> dict:
             .order_by("name")[:100]
         ),
     }
+
+
+@register.inclusion_tag("marketing/_bulk_group.html", takes_context=True)
+def bulk_group_options(context, entity: str) -> dict:
+    """In a list's bulk bar: «add to a group» with the groups of this kind of records."""
+    request = context["request"]
+    groups = []
+    if entity in Audience.values:
+        groups = list(segments.groups_visible_to(user=request.user).filter(audience=entity)[:100])
+    return {"groups": groups}

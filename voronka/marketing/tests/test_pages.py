@@ -266,3 +266,17 @@ def test_the_marketing_blocks_of_the_dashboard_render(admin_user, owner):
         response = client.get(reverse("reports:block", args=[block]))
         assert response.status_code == 200, block
         assert client.get(reverse("reports:export", args=[block, "csv"])).status_code == 200
+
+
+def test_the_bulk_bar_adds_the_chosen_rows_to_a_group(owner, outsider):
+    mine = CompanyFactory(owner=owner)
+    theirs = CompanyFactory(owner=outsider)
+    group = Group.objects.create(name="Выставка", audience=Audience.COMPANY, curator=owner)
+    client = client_for(owner)
+    page = client.get(reverse("contacts:company-list")).content.decode()
+    assert 'value="group"' in page and "Выставка" in page
+    client.post(
+        reverse("web:bulk", args=["company"]),
+        {"action": "group", "group": group.pk, "ids": [mine.pk, theirs.pk], "next": "/companies/"},
+    )
+    assert list(group.companies.all()) == [mine]  # not the record the owner cannot see
