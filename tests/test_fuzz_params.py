@@ -36,6 +36,8 @@ from voronka.analytics.views_classification import MatrixFilterForm
 from voronka.api.urls import router
 from voronka.contacts.filters import CompanyFilter, ContactFilter
 from voronka.leads.filters import LeadFilter
+from voronka.marketing.segments import SegmentConditionsForm
+from voronka.marketing.views import CampaignFilter
 from voronka.sales.filters import DealFilter
 from voronka.sales.views import BOARD_FILTERS
 
@@ -148,6 +150,26 @@ def _page_targets(ids: dict) -> list[Target]:
             for name in ("contacts:company-create", "leads:lead-create", "sales:pipeline-create")
         ],
         Target("reports:leads", reverse("reports:leads"), _report_params(), PERIOD),
+        # The marketing: the campaigns' list, a segment's live count and form, a mailing's
+        # prefilled form.
+        Target(
+            "marketing:campaign-list", reverse("marketing:campaign-list"), _filters(CampaignFilter)
+        ),
+        Target(
+            "marketing:segment-count",
+            reverse("marketing:segment-count"),
+            ["audience", *SegmentConditionsForm.base_fields],
+        ),
+        Target(
+            "marketing:segment-create",
+            reverse("marketing:segment-create"),
+            ["audience", *SegmentConditionsForm.base_fields],
+        ),
+        Target(
+            "marketing:mailing-create",
+            reverse("marketing:mailing-create"),
+            ["campaign", "segment", "group"],
+        ),
     ]
     # The board reads the deal list's FilterSet (fuzzed in full on the list, its export and
     # the API) through one function for the page, its column and its figures: they get the
@@ -446,6 +468,15 @@ NOT_FUZZED = {
     "notifications:preferences",
     "notifications:read-all",
     "reports:classification-settings",
+    "marketing:dashboard",
+    "marketing:segment-list",
+    "marketing:mailing-list",
+    "marketing:questionnaire-list",
+    "marketing:competitor-list",
+    "marketing:campaign-create",
+    "marketing:group-create",
+    "marketing:group-add",
+    "marketing:questionnaire-create",
 }
 
 
