@@ -279,6 +279,7 @@ class RecipientState(models.TextChoices):
     NO_CONSENT = "no_consent", _("skipped: no consent")
     UNSUBSCRIBED = "unsubscribed", _("skipped: unsubscribed")
     NO_ADDRESS = "no_address", _("skipped: no address")
+    SAME_ADDRESS = "same_address", _("skipped: the address has a letter already")
     BOUNCED = "bounced", _("bounced")
 
 
@@ -286,6 +287,7 @@ SKIPPED_STATES = (
     RecipientState.NO_CONSENT,
     RecipientState.UNSUBSCRIBED,
     RecipientState.NO_ADDRESS,
+    RecipientState.SAME_ADDRESS,
 )
 
 
@@ -309,10 +311,12 @@ class Recipient(models.Model):
     error = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["mailing", "contact"], name="marketing_recipient_once")
+        # Not unique on (mailing, contact): merging two contacts moves their rows onto one.
+        # A mailing is queued once (`services.queue`) and one address gets one letter.
+        indexes = [
+            models.Index(fields=["mailing", "state", "id"], name="recipient_state_idx"),
+            models.Index(fields=["mailing", "contact"], name="recipient_contact_idx"),
         ]
-        indexes = [models.Index(fields=["mailing", "state", "id"], name="recipient_state_idx")]
 
     def __str__(self) -> str:
         return self.email
@@ -468,9 +472,8 @@ class DealCompetitor(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["deal", "competitor"], name="marketing_deal_competitor")
-        ]
+        # Not unique: merging two competitors moves both rows onto one (shown once).
+        indexes = [models.Index(fields=["deal", "competitor"], name="deal_competitor_idx")]
 
     def __str__(self) -> str:
         return f"{self.deal_id}/{self.competitor_id}"

@@ -181,10 +181,9 @@ def unsubscribed_ids(contact_ids=None) -> set[int]:
 
 def queue(mailing: Mailing, *, actor, start: bool = True) -> dict[str, int]:
     """Write a row per recipient (the contacts the author may see), once: skipped ones are
-    written with their reason so they are counted. Returns the counts by state."""
+    written with their reason so they are counted, and an address already taken by another
+    contact of the mailing gets one letter only. Returns the counts by state."""
     require_manage(actor)
-    if mailing.status not in (MailingStatus.DRAFT, MailingStatus.SCHEDULED):
-        raise ValidationError(_("This mailing is already queued."))
     if mailing.segment_id is None and mailing.group_id is None:
         raise ValidationError(_("Choose a segment or a group to send to."))
     contacts = segments.contacts_of(
@@ -193,23 +192,39 @@ def queue(mailing: Mailing, *, actor, start: bool = True) -> dict[str, int]:
     unsubscribed = unsubscribed_ids()
     rows = []
     counts: dict[str, int] = {}
-    for pk, emails, consent in contacts.order_by().values_list("pk", "emails", "mailing_consent"):
+    seen: set[str] = set()
+    values = contacts.order_by("pk").values_list("pk", "emails", "mailing_consent")
+    for pk, emails, consent in values:
         email = (emails or [""])[0] if isinstance(emails, list) else ""
+        email = email.strip().lower() if isinstance(email, str) else ""
         if pk in unsubscribed:
             state = RecipientState.UNSUBSCRIBED
         elif not consent:
             state = RecipientState.NO_CONSENT
         elif not email:
             state = RecipientState.NO_ADDRESS
+        elif email in seen:
+            state = RecipientState.SAME_ADDRESS
         else:
             state = RecipientState.PENDING
+            seen.add(email)
         counts[state] = counts.get(state, 0) + 1
         rows.append(Recipient(mailing_id=mailing.pk, contact_id=pk, email=email, state=state))
     with transaction.atomic():
-        Recipient.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
-        mailing.status = MailingStatus.SCHEDULED if start is False else MailingStatus.SENDING
-        mailing.queued_at = timezone.now()
-        mailing.save(update_fields=["status", "queued_at", "updated_at"])
+        # Queued once: the first request to get here takes the mailing (a double click, a
+        # second tab or an API retry find it taken).
+        taken = Mailing.objects.filter(
+            pk=mailing.pk,
+            status__in=[MailingStatus.DRAFT, MailingStatus.SCHEDULED],
+            queued_at__isnull=True,
+        ).update(
+            status=MailingStatus.SENDING if start else MailingStatus.SCHEDULED,
+            queued_at=timezone.now(),
+        )
+        if not taken:
+            raise ValidationError(_("This mailing is already queued."))
+        Recipient.objects.bulk_create(rows, batch_size=BATCH)
+    mailing.refresh_from_db()
     if start:
         transaction.on_commit(lambda: _enqueue(mailing.pk))
     return counts
@@ -375,6 +390,17 @@ def send(mailing_id: int, *, limit: int | None = None, sleep=time.sleep) -> int:
             if recipient.contact_id in unsubscribed_ids([recipient.contact_id]):
                 Recipient.objects.filter(pk=pk).update(state=RecipientState.UNSUBSCRIBED)
                 continue
+            if (
+                Recipient.objects.filter(
+                    mailing_id=mailing_id,
+                    email=recipient.email,
+                    state__in=[RecipientState.SENT, RecipientState.SENDING],
+                )
+                .exclude(pk=pk)
+                .exists()
+            ):  # another row for the same address (contacts merged after queueing)
+                Recipient.objects.filter(pk=pk).update(state=RecipientState.SAME_ADDRESS)
+                continue
             try:
                 message = letter(mailing, recipient)
                 session.sendmail(message.from_email, [recipient.email], as_bytes(message))
@@ -448,12 +474,18 @@ def mailing_stats(mailing: Mailing) -> dict[str, int]:
         bounced=Count("id", filter=Q(state=RecipientState.BOUNCED)),
         no_consent=Count("id", filter=Q(state=RecipientState.NO_CONSENT)),
         skipped_unsubscribed=Count("id", filter=Q(state=RecipientState.UNSUBSCRIBED)),
+        same_address=Count("id", filter=Q(state=RecipientState.SAME_ADDRESS)),
         no_address=Count("id", filter=Q(state=RecipientState.NO_ADDRESS)),
         opened=Count("id", filter=Q(opened_at__isnull=False)),
         clicked=Count("id", filter=Q(clicked_at__isnull=False)),
         unsubscribed=Count("id", filter=Q(unsubscribed_at__isnull=False)),
     )
-    stats["skipped"] = stats["no_consent"] + stats["skipped_unsubscribed"] + stats["no_address"]
+    stats["skipped"] = (
+        stats["no_consent"]
+        + stats["skipped_unsubscribed"]
+        + stats["no_address"]
+        + stats["same_address"]
+    )
     to_send = stats["total"] - stats["skipped"]
     done = to_send - stats["waiting"]
     stats["percent"] = round(done * 100 / to_send) if to_send else 100

@@ -5,6 +5,7 @@ import email
 import email.policy
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tests.factories import ContactFactory
 from voronka.mail.models import Template
@@ -80,10 +81,26 @@ def test_queue_counts_the_skipped(mailing, admin_user):
         RecipientState.UNSUBSCRIBED: 1,
         RecipientState.NO_ADDRESS: 1,
     }
-    # Queued twice (a double click): still one row per person.
-    mailing.status = MailingStatus.DRAFT
-    services.queue(mailing, actor=admin_user, start=False)
+    # Queued twice (a double click, even from a stale copy): refused, one row per person.
+    stale = Mailing.objects.get(pk=mailing.pk)
+    stale.status = MailingStatus.DRAFT
+    with pytest.raises(ValidationError):
+        services.queue(stale, actor=admin_user, start=False)
     assert Recipient.objects.filter(mailing=mailing).count() == 13
+
+
+def test_one_address_gets_one_letter(mailing, admin_user, owner, monkeypatch):
+    ContactFactory(owner=owner, emails=["P1@example.kz"], mailing_consent=True)  # p1's twin
+    counts = services.queue(mailing, actor=admin_user, start=False)
+    assert counts[RecipientState.SAME_ADDRESS] == 1
+    Mailing.objects.filter(pk=mailing.pk).update(status=MailingStatus.SENDING)
+    # Two contacts merged mid-way: both rows pending for one address; one letter.
+    twin = Recipient.objects.get(email="p2@example.kz")
+    Recipient.objects.create(mailing=mailing, contact=twin.contact, email="p2@example.kz")
+    session = FakeSession()
+    _run(monkeypatch, session, mailing.pk)
+    addresses = [to for to, _raw in session.sent]
+    assert len(addresses) == len(set(addresses)) == 10
 
 
 def test_a_killed_mailing_resumes_without_a_second_letter(mailing, admin_user, monkeypatch):
