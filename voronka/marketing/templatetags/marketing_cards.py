@@ -9,8 +9,15 @@ from django import template
 
 from voronka.contacts.selectors import companies_visible_to
 
-from .. import segments, services
-from ..models import Audience, DealCompetitor, Questionnaire, Response, Unsubscription
+from .. import segments
+from ..models import (
+    Audience,
+    DealCompetitor,
+    Group,
+    Questionnaire,
+    Response,
+    Unsubscription,
+)
 
 register = template.Library()
 
@@ -18,16 +25,25 @@ register = template.Library()
 @register.inclusion_tag("marketing/_record_card.html", takes_context=True)
 def marketing_card(context, record, entity: str) -> dict:
     request = context["request"]
-    user = request.user
-    groups = segments.groups_visible_to(user=user).filter(audience=entity)
-    related = {"company": "companies", "contact": "contacts"}.get(entity)
-    member_of = groups.filter(**{related: record}) if related else []
+    groups = []
+    member_ids: set[int] = set()
+    if entity in Audience.values:
+        groups = list(segments.groups_visible_to(user=request.user).filter(audience=entity)[:50])
+        if groups:
+            through = (
+                Group.companies.through if entity == Audience.COMPANY else Group.contacts.through
+            )
+            member_ids = set(
+                through.objects.filter(
+                    **{f"{entity}_id": record.pk}, group_id__in=[g.pk for g in groups]
+                ).values_list("group_id", flat=True)
+            )
     out = {
         "request": request,
         "record": record,
         "entity": entity,
-        "member_of": list(member_of),
-        "groups": list(groups.exclude(pk__in=[g.pk for g in member_of])[:50]),
+        "member_of": [g for g in groups if g.pk in member_ids],
+        "groups": [g for g in groups if g.pk not in member_ids],
     }
     if entity == Audience.CONTACT:
         out["unsubscription"] = Unsubscription.objects.filter(contact=record).first()
@@ -37,7 +53,6 @@ def marketing_card(context, record, entity: str) -> dict:
             .prefetch_related("answers__question")[:10]
         )
         out["questionnaires"] = list(Questionnaire.objects.filter(is_active=True)[:20])
-    out["can_manage"] = services.can_manage(user)
     return out
 
 
