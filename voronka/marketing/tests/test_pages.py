@@ -280,3 +280,53 @@ def test_the_bulk_bar_adds_the_chosen_rows_to_a_group(owner, outsider):
         {"action": "group", "group": group.pk, "ids": [mine.pk, theirs.pk], "next": "/companies/"},
     )
     assert list(group.companies.all()) == [mine]  # not the record the owner cannot see
+
+
+def test_a_web_form_of_a_campaign_gives_its_leads_the_campaign(owner):
+    from voronka.leads import services as lead_services
+    from voronka.leads.models import Lead, WebForm
+
+    campaign = Campaign.objects.create(name="Сайт-осень", channel="web", owner=owner)
+    web_form = WebForm.objects.create(
+        name="Осень",
+        owner=owner,
+        campaign=campaign,
+        fields=[{"name": "phone", "label": "Телефон", "required": True}],
+    )
+    lead_services.lead_create(actor=None, data={"phone": "+77015551234"}, web_form=web_form)
+    assert Lead.objects.get().campaign == campaign
+
+
+def test_merging_two_contacts_of_one_mailing_and_group(admin_user, owner):
+    from voronka.mail.models import Template
+    from voronka.marketing import services
+    from voronka.marketing.models import Recipient
+    from voronka.merging.merge import merge
+
+    first = ContactFactory(owner=owner, emails=["a@example.kz"], mailing_consent=True)
+    second = ContactFactory(owner=owner, emails=["b@example.kz"], mailing_consent=True)
+    segment = Segment.objects.create(name="Все", audience=Audience.CONTACT, owner=admin_user)
+    template = Template.objects.create(owner=admin_user, name="t", subject="s", body="b")
+    mailing = Mailing.objects.create(
+        name="m",
+        segment=segment,
+        template=template,
+        author=admin_user,
+        from_email="n@example.kz",
+        smtp_host="smtp.example.kz",
+    )
+    services.queue(mailing, actor=admin_user, start=False)
+    merge(actor=admin_user, survivor=first, loser=second, data={})
+    assert Recipient.objects.filter(mailing=mailing, contact=first).count() == 2
+
+
+def test_address_table_and_labels(admin_user, owner):
+    company = CompanyFactory(owner=owner, name="Ромашка", city="Алматы", address="ул. Абая, 1")
+    ContactFactory(owner=owner, company=company, last_name="Иванова")
+    segment = Segment.objects.create(name="Все", audience=Audience.CONTACT, owner=admin_user)
+    client = client_for(admin_user)
+    url = reverse("marketing:segment-addresses", args=[segment.pk])
+    table = client.get(url)
+    assert "ул. Абая, 1" in table.content.decode("utf-8-sig")
+    pdf = client.get(url, {"format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
