@@ -10,6 +10,8 @@ cannot see reveals nothing of it.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -198,3 +200,25 @@ def contacts_of(*, user, segment=None, group=None) -> QuerySet:
     if audience == Audience.CONTACT:
         return records
     return contacts_visible_to(user=user).filter(company__in=records.values("pk"))
+
+
+# The conditions a company list's filters know by the same name.
+LIST_FILTERS = (
+    "kind",
+    "abc_class",
+    "xyz_class",
+    "relationship_stage",
+    "city",
+    "region",
+    "industry",
+)
+
+
+def list_query(segment) -> str:
+    """The company list's query string for a company segment whose conditions are all list
+    filters (the segment as a list filter), else ""."""
+    if segment.audience != Audience.COMPANY or not segment.filters:
+        return ""
+    if not set(segment.filters) <= set(LIST_FILTERS):
+        return ""
+    return urlencode(segment.filters)

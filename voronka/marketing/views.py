@@ -270,6 +270,7 @@ def segment_detail(request, pk):
             "segment": segment,
             "count": records.count(),
             "records": records.order_by("pk")[:PREVIEW],
+            "list_query": segments.list_query(segment),
             "conditions": [
                 (segments.SegmentConditionsForm.base_fields[k].label, v) for k, v in cond.items()
             ],

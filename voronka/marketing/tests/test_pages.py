@@ -330,3 +330,14 @@ def test_address_table_and_labels(admin_user, owner):
     assert "ул. Абая, 1" in table.content.decode("utf-8-sig")
     pdf = client.get(url, {"format": "pdf"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_a_company_segment_opens_as_the_lists_filter(owner):
+    segment = Segment.objects.create(
+        name="A",
+        audience=Audience.COMPANY,
+        owner=owner,
+        filters={"abc_class": "A", "city": "Алматы"},
+    )
+    page = client_for(owner).get(segment.get_absolute_url()).content.decode()
+    assert "/companies/?abc_class=A&amp;city=" in page
