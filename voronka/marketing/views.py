@@ -443,7 +443,10 @@ def mailing_detail(request, pk):
         "mailing": mailing,
         "stats": stats,
         "can_manage": _manage(request),
-        "recipients": Recipient.objects.filter(mailing=mailing)
+        # The letters to the contacts the viewer may see (the counts above are of all).
+        "recipients": Recipient.objects.filter(
+            mailing=mailing, contact__in=contacts_visible_to(user=request.user)
+        )
         .select_related("contact")
         .order_by("id")[:PREVIEW],
     }

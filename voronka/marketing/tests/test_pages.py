@@ -341,3 +341,26 @@ def test_a_company_segment_opens_as_the_lists_filter(owner):
     )
     page = client_for(owner).get(segment.get_absolute_url()).content.decode()
     assert "/companies/?abc_class=A&amp;city=" in page
+
+
+def test_a_mailings_page_names_only_the_recipients_the_viewer_may_see(admin_user, owner, outsider):
+    from voronka.mail.models import Template
+    from voronka.marketing import services
+
+    ContactFactory(owner=owner, last_name="Видимый", emails=["v@example.kz"], mailing_consent=True)
+    ContactFactory(
+        owner=outsider, last_name="Скрытый", emails=["s@example.kz"], mailing_consent=True
+    )
+    segment = Segment.objects.create(name="Все", audience=Audience.CONTACT, owner=admin_user)
+    template = Template.objects.create(owner=admin_user, name="t", subject="s", body="b")
+    mailing = Mailing.objects.create(
+        name="m",
+        segment=segment,
+        template=template,
+        author=admin_user,
+        from_email="n@example.kz",
+        smtp_host="smtp.example.kz",
+    )
+    services.queue(mailing, actor=admin_user, start=False)
+    page = client_for(owner).get(mailing.get_absolute_url()).content.decode()
+    assert "Видимый" in page and "Скрытый" not in page
