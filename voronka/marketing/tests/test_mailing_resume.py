@@ -189,3 +189,25 @@ def test_no_line_of_a_letter_is_over_the_smtp_limit(mailing, admin_user):
     raw = services.as_bytes(services.letter(mailing, recipient))
     longest = max(raw.split(b"\n"), key=len)
     assert len(longest) <= 998, longest[:200]
+
+
+def test_the_minute_job_starts_scheduled_and_picks_up_stalled_mailings(mailing, admin_user):
+    import datetime
+
+    from django.utils import timezone
+
+    from voronka.marketing import tasks
+
+    now = timezone.now()
+    mailing.scheduled_at = now + datetime.timedelta(hours=1)
+    mailing.save()
+    services.queue(mailing, actor=admin_user, start=False)
+    assert tasks.due_and_stalled(now) == []  # not yet due
+    assert tasks.due_and_stalled(now + datetime.timedelta(hours=1, minutes=6)) == [mailing.pk]
+    mailing.refresh_from_db()
+    assert mailing.status == MailingStatus.SENDING
+    # A worker took a letter and died: picked up again once nothing moved for 5 minutes.
+    pk = services.claim_next(mailing.pk)
+    Recipient.objects.filter(pk=pk).update(claimed_at=now)
+    assert tasks.due_and_stalled(now + datetime.timedelta(minutes=1)) == []
+    assert tasks.due_and_stalled(now + datetime.timedelta(minutes=6)) == [mailing.pk]
