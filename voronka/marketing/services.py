@@ -486,6 +486,15 @@ def mailing_stats(mailing: Mailing) -> dict[str, int]:
         + stats["no_address"]
         + stats["same_address"]
     )
+    # What followed: the campaign's leads and deals that came after the mailing was queued.
+    stats["leads"] = stats["deals"] = 0
+    if mailing.campaign_id and mailing.queued_at:
+        stats["leads"] = Lead.objects.filter(
+            campaign_id=mailing.campaign_id, created_at__gte=mailing.queued_at
+        ).count()
+        stats["deals"] = Deal.objects.filter(
+            campaign_id=mailing.campaign_id, created_at__gte=mailing.queued_at
+        ).count()
     to_send = stats["total"] - stats["skipped"]
     done = to_send - stats["waiting"]
     stats["percent"] = round(done * 100 / to_send) if to_send else 100
