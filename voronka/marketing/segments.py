@@ -221,4 +221,7 @@ def list_query(segment) -> str:
         return ""
     if not set(segment.filters) <= set(LIST_FILTERS):
         return ""
-    return urlencode(segment.filters)
+    # In the list's own order (PostgreSQL's jsonb keeps keys in an order of its own).
+    return urlencode(
+        [(name, segment.filters[name]) for name in LIST_FILTERS if name in segment.filters]
+    )
