@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "voronka.documents",
     "voronka.service",
     "voronka.imports",
+    "voronka.marketing",
     "voronka.analytics",
     "voronka.web",
     "voronka.api",

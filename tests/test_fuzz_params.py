@@ -36,6 +36,8 @@ from voronka.analytics.views_classification import MatrixFilterForm
 from voronka.api.urls import router
 from voronka.contacts.filters import CompanyFilter, ContactFilter
 from voronka.leads.filters import LeadFilter
+from voronka.marketing.segments import SegmentConditionsForm
+from voronka.marketing.views import CampaignFilter
 from voronka.sales.filters import DealFilter
 from voronka.sales.views import BOARD_FILTERS
 from voronka.service.filters import CaseFilter
@@ -167,6 +169,26 @@ def _page_targets(ids: dict) -> list[Target]:
         Target("service:case-board", reverse("service:case-board"), _filters(CaseFilter)),
         Target("service:case-create", reverse("service:case-create"), ["deal"]),
         Target("reports:service", reverse("reports:service"), _report_params(), PERIOD),
+        # The marketing: the campaigns' list, a segment's live count and form, a mailing's
+        # prefilled form.
+        Target(
+            "marketing:campaign-list", reverse("marketing:campaign-list"), _filters(CampaignFilter)
+        ),
+        Target(
+            "marketing:segment-count",
+            reverse("marketing:segment-count"),
+            ["audience", *SegmentConditionsForm.base_fields],
+        ),
+        Target(
+            "marketing:segment-create",
+            reverse("marketing:segment-create"),
+            ["audience", *SegmentConditionsForm.base_fields],
+        ),
+        Target(
+            "marketing:mailing-create",
+            reverse("marketing:mailing-create"),
+            ["campaign", "segment", "group"],
+        ),
     ]
     # The board reads the deal list's FilterSet (fuzzed in full on the list, its export and
     # the API) through one function for the page, its column and its figures: they get the
@@ -484,6 +506,15 @@ NOT_FUZZED = {
     "accounts:two-factor",
     "service:sla-settings",
     "service:deputies",
+    "marketing:dashboard",
+    "marketing:segment-list",
+    "marketing:mailing-list",
+    "marketing:questionnaire-list",
+    "marketing:competitor-list",
+    "marketing:campaign-create",
+    "marketing:group-create",
+    "marketing:group-add",
+    "marketing:questionnaire-create",
 }
 
 

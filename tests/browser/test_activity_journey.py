@@ -59,7 +59,12 @@ def test_a_call_is_planned_moved_and_postponed(page: Page, live_server, manager)
     expect(event).to_be_visible()
     event.scroll_into_view_if_needed()
     column = f'td.fc-timegrid-col[data-date="{target.isoformat()}"]'
-    drag(page, event, page.locator(column))
+    # The move is saved by a request of its own: wait for its answer, not for the picture.
+    with page.expect_response(
+        lambda r: r.url.endswith(f"/calendar/events/{call.pk}/move/")
+    ) as moved:
+        drag(page, event, page.locator(column))
+    assert moved.value.ok, moved.value.status
     expect(page.locator(column).get_by_test_id(f"event-{call.pk}")).to_be_visible()
     expect(page.locator(column).get_by_test_id(f"event-{call.pk}")).not_to_have_class(
         re.compile("is-saving")

@@ -13,6 +13,7 @@ from voronka.accounts import access
 from voronka.accounts.access import team_ids_below
 from voronka.accounts.models import Entity
 from voronka.core import dates, money
+from voronka.marketing import reports
 from voronka.sales.models import Deal
 
 from . import selectors
@@ -75,6 +76,12 @@ COLUMN_TITLES = {
     "days": gettext_lazy("Average days"),
     "of_first": gettext_lazy("Of the first stage, %"),
     "of_previous": gettext_lazy("Of the previous, %"),
+    "leads": gettext_lazy("Leads"),
+    "revenue": gettext_lazy("Won revenue, %(currency)s"),
+    "cost": gettext_lazy("Cost, %(currency)s"),
+    "roi": gettext_lazy("ROI, %"),
+    "lost_count": gettext_lazy("Deals lost to it"),
+    "lost_total": gettext_lazy("Lost revenue, %(currency)s"),
 }
 
 BLOCKS = {
@@ -90,6 +97,13 @@ BLOCKS = {
     ),
     "lost": Block(gettext_lazy("Lost reasons")),
     "stage_days": Block(gettext_lazy("Average days per stage"), ("stays", "days")),
+    # The marketing's blocks (voronka.marketing.reports): seed 000's «ROI кампаний», the
+    # revenue by source with the campaigns' costs beside it, and the competitors.
+    "campaign_roi": Block(gettext_lazy("Campaign ROI"), ("leads", "revenue", "cost", "roi")),
+    "source_costs": Block(
+        gettext_lazy("Revenue by source with costs"), ("count", "revenue", "cost")
+    ),
+    "competitors": Block(gettext_lazy("Competitors"), ("lost_count", "lost_total")),
 }
 # The seed's list of charts first: out of the box every block is on, in this order.
 DEFAULT_LAYOUT = list(BLOCKS)
@@ -147,6 +161,19 @@ def bars(key: str, deals, pipeline, start, end, common: dict) -> list:
         bars = selectors.days_per_stage(deals, pipeline, start, end) if pipeline else []
         for bar in bars:
             bar.url = _deals_url(common, stage=bar.key)
+    elif key == "campaign_roi":
+        bars = reports.campaign_roi(start, end)
+        for bar in bars:
+            bar.url = reverse("marketing:campaign-detail", args=[bar.key])
+    elif key == "source_costs":
+        bars = reports.source_costs(selectors.by_source(deals, start, end), start, end)
+        for bar in bars:
+            bar.label = bar.label or _("No source")
+            bar.url = _deals_url(common, lead_source=bar.key, **period) if bar.key else ""
+    elif key == "competitors":
+        bars = reports.competitors(deals, start, end)
+        for bar in bars:
+            bar.url = reverse("marketing:competitor-detail", args=[bar.key])
     elif key == "funnel":
         steps = selectors.funnel(deals, pipeline, start, end) if pipeline else []
         bars = [
@@ -172,11 +199,17 @@ def _cells(key: str, bar) -> list:
         "days": bar.total,
         "of_first": getattr(bar, "of_first", None),
         "of_previous": getattr(bar, "of_previous", None),
+        "leads": bar.count,
+        "revenue": bar.total,
+        "cost": bar.weighted,
+        "roi": bar.extra,
+        "lost_count": bar.count,
+        "lost_total": bar.total,
     }
     return [values[column] for column in BLOCKS[key].columns]
 
 
-MONEY_COLUMNS = {"total", "weighted", "extra"}
+MONEY_COLUMNS = {"total", "weighted", "extra", "revenue", "cost", "lost_total"}
 
 
 def _column_title(column: str, currency: str) -> str:

@@ -13,6 +13,13 @@ from .handover import HandoverViewSet
 from .imports import ImportJobViewSet
 from .leads import DisqualificationReasonViewSet, LeadViewSet
 from .mail import LetterTemplateViewSet, LetterViewSet
+from .marketing import (
+    CampaignViewSet,
+    GroupViewSet,
+    MailingViewSet,
+    QuestionnaireViewSet,
+    SegmentViewSet,
+)
 from .notifications import NotificationViewSet
 from .pipelines import PipelineViewSet, StageViewSet
 from .rates import ExchangeRateViewSet
@@ -51,6 +58,11 @@ router.register("letters", LetterViewSet, basename="letter")
 router.register("letter-templates", LetterTemplateViewSet, basename="letter-template")
 router.register("activity-types", ActivityTypeViewSet, basename="activity-type")
 router.register("outcomes", OutcomeViewSet, basename="outcome")
+router.register("marketing/groups", GroupViewSet, basename="marketing-group")
+router.register("marketing/segments", SegmentViewSet, basename="marketing-segment")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("mailings", MailingViewSet, basename="mailing")
+router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
 router.register("exchange-rates", ExchangeRateViewSet, basename="exchange-rate")
 router.register("calendar", CalendarViewSet, basename="calendar")
 router.register("notifications", NotificationViewSet, basename="notification")

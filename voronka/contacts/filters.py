@@ -23,6 +23,12 @@ class CompanyFilter(RecordFilterSet):
     )
     owner = OwnerFilter(entity=Entity.COMPANY)
     city = django_filters.CharFilter(field_name="city", lookup_expr="exact", label=_("City"))
+    region = django_filters.CharFilter(
+        field_name="region", lookup_expr="exact", label=_("Region"), max_length=150
+    )
+    industry = django_filters.CharFilter(
+        field_name="industry", lookup_expr="exact", label=_("Industry"), max_length=150
+    )
     created_from = DayFromFilter(field_name="created_at", label=_("Created from"))
     created_to = DayToFilter(field_name="created_at", label=_("Created to"))
     no_next_step = YesNoFilter(
@@ -55,6 +61,8 @@ class CompanyFilter(RecordFilterSet):
             "kind",
             "owner",
             "city",
+            "region",
+            "industry",
             "created_from",
             "created_to",
             "no_next_step",

@@ -8,9 +8,10 @@ from voronka.ui.forms import (
     DateInput,
     ListField,
     RecordForm,
+    StyledFormMixin,
 )
 
-from .models import Company, Contact
+from .models import Company, Contact, Industry, Region
 
 
 class CompanyForm(RecordForm):
@@ -47,6 +48,41 @@ class CompanyForm(RecordForm):
             "address": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Region and industry come from their editable lists once those have entries.
+        for name, model in (("region", Region), ("industry", Industry)):
+            choices = _listed(model, getattr(self.instance, name, "") or "")
+            if choices is not None:
+                field = self.fields[name]
+                self.fields[name] = forms.ChoiceField(
+                    label=field.label, required=False, choices=choices
+                )
+                self.fields[name].widget.attrs["class"] = "form-select"
+
+
+def _listed(model, current: str) -> list[tuple[str, str]] | None:
+    """The choices of an editable list (the record's own value kept even when it is no longer
+    listed); None while the list is empty: then the field stays free text."""
+    names = list(model.objects.filter(is_active=True).values_list("name", flat=True))
+    if not names:
+        return None
+    if current and current not in names:
+        names.append(current)
+    return [("", "—"), *((name, name) for name in names)]
+
+
+class RegionForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Region
+        fields = ["name", "order", "is_active"]
+
+
+class IndustryForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Industry
+        fields = ["name", "order", "is_active"]
 
 
 class ContactForm(RecordForm):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from voronka.accounts.models import Entity
-from voronka.core.models import OwnedRecord
+from voronka.core.models import ListValue, OwnedRecord
 from voronka.core.phones import format_phone, normalize_phone_list
 from voronka.core.search import SearchTokenBase, token_indexes, tokens_for
 from voronka.core.validators import (
@@ -66,6 +66,22 @@ class RelationshipStage(models.TextChoices):
     ONE_TIME = "one_time", _("one-time")
     REGULAR = "regular", _("regular")
     LOST = "lost", pgettext_lazy("customer", "lost")
+
+
+class Region(ListValue):
+    """An entry of the editable list of regions a company's region is chosen from."""
+
+    class Meta(ListValue.Meta):
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+
+class Industry(ListValue):
+    """An entry of the editable list of industries a company's industry is chosen from."""
+
+    class Meta(ListValue.Meta):
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
 
 
 class Company(PhonesAndEmailsMixin, OwnedRecord):

@@ -1,10 +1,14 @@
 from django.urls import path
 
+from voronka.ui import values
+
 from . import views
 
 app_name = "contacts"
 
 urlpatterns = [
+    *values.urls(views.REGIONS, "settings/regions/"),
+    *values.urls(views.INDUSTRIES, "settings/industries/"),
     path("companies/", views.company_list, name="company-list"),
     path("companies/new/", views.company_create, name="company-create"),
     path("companies/export/", views.company_export, name="company-export"),

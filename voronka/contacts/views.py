@@ -14,11 +14,12 @@ from voronka.ui import crud
 from voronka.ui.bulk import bulk_context
 from voronka.ui.export import ExportColumn, export_csv
 from voronka.ui.listing import Column
+from voronka.ui.values import ValueList
 
 from . import selectors, services
 from .filters import CompanyFilter, ContactFilter
-from .forms import CompanyForm, ContactForm
-from .models import Company, Contact
+from .forms import CompanyForm, ContactForm, IndustryForm, RegionForm
+from .models import Company, Contact, Industry, Region
 
 COMPANY_COLUMNS = [
     Column("name", pgettext_lazy("object", "Name")),
@@ -274,3 +275,23 @@ def contact_autocomplete(request: HttpRequest) -> HttpResponse:
         label=selectors.contact_label,
         data=lambda contact: selectors.contact_links(contact, user=request.user),
     )
+
+
+REGIONS = ValueList(
+    model=Region,
+    form_class=RegionForm,
+    app="contacts",
+    name="region",
+    title=_("Regions"),
+    new_title=_("New region"),
+    empty=_("No regions yet: a company's region is typed freely."),
+)
+INDUSTRIES = ValueList(
+    model=Industry,
+    form_class=IndustryForm,
+    app="contacts",
+    name="industry",
+    title=_("Industries"),
+    new_title=_("New industry"),
+    empty=_("No industries yet: a company's industry is typed freely."),
+)

@@ -59,6 +59,15 @@ class Lead(OwnedRecord):
         related_name="leads",
         verbose_name=_("lead source"),
     )
+    # The marketing campaign the lead came from (voronka.marketing: its cost per lead).
+    campaign = models.ForeignKey(
+        "marketing.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("campaign"),
+    )
     web_form = models.ForeignKey(
         "WebForm",
         on_delete=models.SET_NULL,
@@ -300,6 +309,15 @@ class WebForm(models.Model):
         blank=True,
         related_name="web_forms",
         verbose_name=_("lead source"),
+    )
+    # The campaign its leads come from (voronka.marketing).
+    campaign = models.ForeignKey(
+        "marketing.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="web_forms",
+        verbose_name=_("campaign"),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -168,6 +168,7 @@ def lead_create(
         if web_form is not None:
             lead.web_form = web_form
             lead.source = lead.source or web_form.source
+            lead.campaign_id = lead.campaign_id or web_form.campaign_id
         if web_form is None:
             require_active(source=lead.source)
         if lead.status == LeadStatus.CONVERTED:

@@ -76,6 +76,7 @@ class DealForm(RecordForm):
             "expected_close_date",
             "type",
             "lead_source",
+            "campaign",
             "direction",
             "quantity",
             "next_step",

@@ -235,6 +235,15 @@ class Deal(OwnedRecord):
         related_name="deals",
         verbose_name=_("lead source"),
     )
+    # The marketing campaign the deal came from (voronka.marketing: its ROI counts the deal).
+    campaign = models.ForeignKey(
+        "marketing.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deals",
+        verbose_name=_("campaign"),
+    )
     direction = models.ForeignKey(
         Direction,
         on_delete=models.PROTECT,

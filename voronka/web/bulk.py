@@ -24,10 +24,11 @@ from voronka.contacts.services import company_delete, contact_delete
 from voronka.core import bounds
 from voronka.handover.services import handover, reassign
 from voronka.leads.services import lead_delete
+from voronka.marketing.services import add_to_group
 from voronka.sales.models import LostReason, Stage
 from voronka.sales.services import deal_delete, deal_move_stage
 
-ACTIONS = ("reassign", "stage", "delete")
+ACTIONS = ("reassign", "stage", "delete", "group")
 
 
 def _delete(user: User, record) -> None:
@@ -63,6 +64,16 @@ def bulk_action(request: HttpRequest, entity: str) -> HttpResponse:
     records = access.visible(request.user, model.objects.filter(pk__in=ids))
     done, refused = 0, []
     invisible = len(ids) - records.count()
+    if action == "group":  # the marketing's groups (voronka.marketing)
+        try:
+            added = add_to_group(
+                request.user, bounds.parse_id(request.POST.get("group", "")), entity, ids
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Added to the group: %(n)s.") % {"n": added})
+        return redirect(back)
     if action == "reassign":
         owner = (
             access.assignable_owners(request.user, entity)

@@ -492,9 +492,9 @@ def test_each_user_arranges_their_own_dashboard(owner, teammate):
     assert content.index("slot-months") < content.index("slot-stages")
     assert "slot-sources" not in content
     others = client_for(teammate).get(reverse("reports:dashboard"))
-    assert len(others.context["panels"]) == 8  # the default: every block
+    assert len(others.context["panels"]) == 11  # the default: every block (with marketing)
     client.post(reverse("reports:layout"), {"reset": "1"})
-    assert len(client.get(reverse("reports:dashboard")).context["panels"]) == 8
+    assert len(client.get(reverse("reports:dashboard")).context["panels"]) == 11
 
 
 def test_every_block_exports(owner):

@@ -35,10 +35,10 @@ def _fill(owner, rows: int) -> None:
 # url, query string, queries for a manager (role rules + team lookup + the colleagues the
 # user covers for as a deputy)
 BUDGETS = [
-    ("contacts:company-list", {}, 12),  # + the bell
-    ("contacts:company-list", {"search": "иванов", "sort": "-created"}, 12),  # + the bell
-    ("contacts:contact-list", {}, 12),  # + the bell
-    ("contacts:contact-list", {"search": "иванов"}, 12),  # + the bell
+    ("contacts:company-list", {}, 13),  # + the bell, + the groups of the bulk bar
+    ("contacts:company-list", {"search": "иванов", "sort": "-created"}, 13),  # + bell, groups
+    ("contacts:contact-list", {}, 13),  # + the bell, + the groups of the bulk bar
+    ("contacts:contact-list", {"search": "иванов"}, 13),  # + the bell, groups
     ("sales:deal-list", {}, 21),  # + the bell, + the direction filter's choices
     ("sales:deal-list", {"status": "open", "sort": "amount"}, 21),  # + bell, directions
     ("activities:activity-list", {}, 12),  # + the bell
@@ -76,14 +76,15 @@ def test_company_detail_query_budget(rows, owner, django_assert_num_queries):
     # letters card and the team tree it reads; the documents card and the files card: 1 each
     # (the same whatever the number of rows).
     # + the colleagues the user covers for as a deputy (accounts.Deputy): 1.
-    with django_assert_num_queries(26):
+    # + the marketing card (the groups): 1.
+    with django_assert_num_queries(27):
         assert client.get(company.get_absolute_url()).status_code == 200
 
 
 def test_an_administrator_needs_no_owner_lookups(django_assert_num_queries, admin_user, owner):
     _fill(UserFactory(), 5)
     client = client_for(admin_user)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):  # + the marketing's groups in the bulk bar
         assert client.get(reverse("contacts:company-list")).status_code == 200
 
 
