@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "voronka.mail",
     "voronka.documents",
     "voronka.analytics",
+    "voronka.administration",
     "voronka.web",
     "voronka.api",
     # The demo, the volume data set and the bench: management commands only.
@@ -385,6 +386,13 @@ VORONKA = {
     # Networks that outgoing connections (mail servers) may reach although they are private
     # or local, e.g. "10.0.0.0/8" for an office mail server (core.net); none by default.
     "OUTGOING_ALLOWED_NETWORKS": env_list("OUTGOING_ALLOWED_NETWORKS", ""),
+    # Recycle bin (voronka.administration.bin): entries older than this many days are purged
+    # by the nightly job.
+    "BIN_DAYS": env_int("BIN_DAYS", 30),
+    # Scheduled backups (voronka.administration.backup): the folder (empty turns the nightly
+    # job off) and how many archives are kept there.
+    "BACKUP_DIR": os.environ.get("BACKUP_DIR", ""),
+    "BACKUP_KEEP": env_int("BACKUP_KEEP", 7),
 }
 
 # Mail (voronka.mail): the key that encrypts mailbox passwords in the database. Give every

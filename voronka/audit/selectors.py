@@ -91,6 +91,7 @@ def _marker_labels() -> dict[str, str]:
         "__added__": _("added"),
         "__merged__": _("merged with a duplicate"),
         "__unmerged__": _("merge undone"),
+        "__restored__": _("restored from the recycle bin"),
     }
 
 
