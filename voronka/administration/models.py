@@ -172,3 +172,6 @@ class RuleRun(models.Model):
         verbose_name = _("rule run")
         verbose_name_plural = _("rule runs")
         ordering = ["-ran_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id}: {self.outcome}"

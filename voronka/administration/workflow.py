@@ -359,9 +359,7 @@ def run_rule(*, rule_id: int, payload: dict, rule_chain: tuple[int, ...] = ()) -
         return None
     model = ENTITIES.get(rule.entity)
     record = model._default_manager.filter(pk=payload["id"]).first() if model else None
-    run = RuleRun(
-        rule=rule, entity=rule.entity, object_id=payload["id"], depth=len(rule_chain)
-    )
+    run = RuleRun(rule=rule, entity=rule.entity, object_id=payload["id"], depth=len(rule_chain))
     if record is None:
         run.outcome, run.message = RunOutcome.SKIPPED, _("The record no longer exists.")
         run.save()
@@ -384,7 +382,7 @@ def run_rule(*, rule_id: int, payload: dict, rule_chain: tuple[int, ...] = ()) -
     except (ValidationError, PermissionError, ValueError) as failure:
         run.outcome = RunOutcome.FAILED
         run.message = "; ".join(getattr(failure, "messages", [str(failure)]))
-    except Exception as failure:  # noqa: BLE001 — any failure is the run's outcome, logged
+    except Exception as failure:  # any failure is the run's outcome, logged
         run.outcome, run.message = RunOutcome.FAILED, str(failure) or type(failure).__name__
     finally:
         events.chain.reset(token)
@@ -435,7 +433,10 @@ def rule_save(*, actor: User, rule: Rule) -> Rule:
             record_setting(actor=actor, setting=rule, verb=Verb.SETTING_ADDED)
         else:
             record_setting(
-                actor=actor, setting=rule, verb=Verb.SETTING_CHANGED, before=setting_snapshot(stored)
+                actor=actor,
+                setting=rule,
+                verb=Verb.SETTING_CHANGED,
+                before=setting_snapshot(stored),
             )
     return rule
 
