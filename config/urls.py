@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("voronka.catalog.urls")),
     path("", include("voronka.documents.urls")),
     path("", include("voronka.analytics.urls")),
+    path("", include("voronka.administration.urls")),
     path("accounts/", include("voronka.web.accounts_urls")),
     path("api/v1/", include("voronka.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

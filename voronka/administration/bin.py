@@ -29,8 +29,10 @@ from voronka.accounts.models import User
 from voronka.activities import next_steps
 from voronka.activities.models import Activity
 from voronka.audit.services import RESTORED_FIELD, record_marker
+from voronka.contacts.models import Company
 from voronka.documents.attachables import ATTACHABLE
 from voronka.documents.models import Attachment, Document
+from voronka.sales.models import Deal
 
 from .models import BinEntry
 
@@ -51,8 +53,18 @@ def _rows(objs: list[models.Model]) -> list[dict]:
         by_model[type(obj)].append(obj)
     rows: list[dict] = []
     for model, items in by_model.items():
-        rows.extend(json.loads(serializers.serialize("json", items, fields=_concrete(model))))
+        python = serializers.serialize("python", items, fields=_concrete(model))
+        # Our own JSON: Django's encoder would cut the microseconds of the moments.
+        rows.extend(json.loads(json.dumps(python, default=_json)))
     return rows
+
+
+def _json(value):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    return str(value)
 
 
 def _attachable_entity(model: type[models.Model]) -> str | None:
@@ -151,7 +163,7 @@ def bin_restore(*, actor: User, entry: BinEntry) -> None:
     who restored it in the record's history."""
     if not entries_visible_to(actor).filter(pk=entry.pk).exists():
         raise PermissionDenied(_("You may not restore this record."))
-    objects = list(serializers.deserialize("json", json.dumps(entry.rows)))
+    objects = list(serializers.deserialize("python", entry.rows))
     by_model: dict[type, list[int]] = defaultdict(list)
     for item in objects:
         by_model[type(item.object)].append(item.object.pk)
@@ -168,11 +180,16 @@ def bin_restore(*, actor: User, entry: BinEntry) -> None:
             for label, pk, attname, value in entry.links:
                 model = _model(label)
                 model._default_manager.filter(pk=pk, **{attname: None}).update(**{attname: value})
+            # The next planned activity of the deals and companies that got activities back.
             deals, companies = [], []
             for item in objects:
                 if isinstance(item.object, Activity):
                     deals.append(item.object.deal_id)
                     companies.append(item.object.company_id)
+                elif isinstance(item.object, Deal):
+                    deals.append(item.object.pk)
+                elif isinstance(item.object, Company):
+                    companies.append(item.object.pk)
             next_steps.refresh(deals=deals, companies=companies)
             if entry.entity and entry.kind != Attachment._meta.label_lower:
                 record_marker(

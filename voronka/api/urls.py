@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import docs
 from .activities import ActivityViewSet
+from .administration import BinViewSet, DeliveryViewSet, RuleRunViewSet, RuleViewSet, WebhookViewSet
 from .calendar import CalendarViewSet
 from .companies import CompanyViewSet
 from .contacts import ContactViewSet
@@ -56,6 +57,11 @@ router.register("reports/saved", SavedReportViewSet, basename="saved-report")
 router.register("reports/scorecard", ScorecardViewSet, basename="scorecard")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("price-lines", PriceLineViewSet, basename="price-line")
+router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("webhook-deliveries", DeliveryViewSet, basename="webhook-delivery")
+router.register("workflow-rules", RuleViewSet, basename="workflow-rule")
+router.register("workflow-runs", RuleRunViewSet, basename="workflow-run")
+router.register("trash", BinViewSet, basename="trash")
 
 urlpatterns = [
     path("openapi.json", docs.schema, name="schema"),
