@@ -119,7 +119,6 @@ def test_purge_removes_the_stored_files(
     owner, admin_user, company, django_capture_on_commit_callbacks
 ):
     files = list(Attachment.objects.filter(entity="company").values_list("file", flat=True))
-    company_id = company.pk
     with django_capture_on_commit_callbacks(execute=True):
         company_delete(actor=owner, company=company)
     entry = BinEntry.objects.get()
@@ -135,7 +134,6 @@ def test_old_entries_are_purged_by_the_nightly_job(
     owner, settings, company, django_capture_on_commit_callbacks
 ):
     settings.VORONKA = {**settings.VORONKA, "BIN_DAYS": 30}
-    company_id = company.pk
     with django_capture_on_commit_callbacks(execute=True):
         company_delete(actor=owner, company=company)
     now = timezone.now()
