@@ -477,7 +477,7 @@ def attachment_add(*, actor: User, record, upload) -> Attachment:
 
 
 def attachment_delete(*, actor: User, attachment: Attachment, record) -> None:
-    """Delete a file (there is no recycle bin yet: the file is gone)."""
+    """Delete a file: into the recycle bin (the stored file goes when the bin is purged)."""
     access_record = record.deal if isinstance(record, Document) else record
     if not access.can_change(actor, access_record):
         raise PermissionDenied(_("You may not change this record."))
