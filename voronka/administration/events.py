@@ -30,21 +30,24 @@ def event_type(*, entity: str, verb: str) -> str:
     return f"{entity}.{verb}"
 
 
-def on_change(*, event, record: models.Model, changes) -> None:
-    entity = getattr(record, "access_entity", None)
-    if not entity:
-        return
+def on_change(*, event, record: models.Model | None, changes) -> None:
     if event is not None:
+        entity, object_id = event.entity, event.object_id
         verb, label, actor_id = event.verb, event.label, event.actor_id
         data = event.data or {}
         changed = []
     else:
+        entity = getattr(record, "access_entity", None)
+        object_id = record.pk
         verb, label, actor_id, data = "updated", str(record)[:255], None, {}
         changed = [{"field": c.field, "old": _raw(c.old), "new": _raw(c.new)} for c in changes]
+    if not entity or "." in entity:
+        # (Settings' events are keyed by their model label: not records, not sent.)
+        return
     payload = {
         "event": event_type(entity=entity, verb=verb),
         "entity": entity,
-        "id": record.pk,
+        "id": object_id,
         "label": label,
         "actor": actor_id,
         "at": timezone.now().isoformat(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -216,6 +217,27 @@ def record_event(
 # webhooks and workflow rules of the apps above register here in their AppConfig.ready; they
 # send nothing before the commit).
 _LISTENERS: list = []
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """An event that leaves no stream row (a letter received about a record): told to the
+    listeners like a StreamEvent."""
+
+    verb: str
+    entity: str
+    object_id: int
+    label: str = ""
+    actor_id: int | None = None
+    data: dict = field(default_factory=dict)
+
+
+def announce(
+    *, verb: str, entity: str, object_id: int, label: str = "", actor_id=None, **data
+) -> None:
+    event = Announcement(verb, entity, object_id, label[:255], actor_id, data)
+    for listener in _LISTENERS:
+        listener(event=event, record=None, changes=None)
 
 
 def listen(listener) -> None:

@@ -219,3 +219,20 @@ def test_the_api_is_for_administrators(admin_user, owner):
         format="json",
     )
     assert bad.status_code == 400
+
+
+def test_a_letter_received_starts_a_rule(admin_user, owner, django_capture_on_commit_callbacks):
+    from voronka.audit.services import announce
+
+    rule(
+        admin_user,
+        entity="contact",
+        trigger="letter_received",
+        actions=[{"type": "notify", "user": "owner", "text": "Письмо от клиента"}],
+    )
+    from tests.factories import ContactFactory
+
+    contact = ContactFactory(owner=owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        announce(verb="letter_received", entity="contact", object_id=contact.pk, label="Вопрос")
+    assert Notification.objects.filter(user=owner, title="Письмо от клиента").exists()
