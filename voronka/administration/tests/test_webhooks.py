@@ -184,3 +184,39 @@ def test_the_api_and_page_are_for_administrators(owner_client, admin_client_):
     assert owner_client.get("/settings/webhooks/").status_code == 403
     assert owner_client.get("/api/v1/webhooks/").status_code == 403
     assert admin_client_.get("/settings/webhooks/").status_code == 200
+
+
+def test_the_api_creates_a_webhook_and_refuses_a_private_url(admin_user, monkeypatch):
+    from rest_framework.test import APIClient
+
+    def fake(host, port, *args, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    api = APIClient()
+    api.force_authenticate(admin_user)
+    created = api.post(
+        "/api/v1/webhooks/",
+        {"name": "ERP", "url": "https://hooks.example.com/in", "events": ["deal.won"]},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert len(created.json()["secret"]) > 20
+    refused = api.post(
+        "/api/v1/webhooks/",
+        {"name": "x", "url": "http://0x7f000001/", "events": ["deal.won"]},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "url" in refused.json()
+
+
+def test_the_page_refuses_a_private_url_and_keeps_what_was_typed(admin_client_):
+    response = admin_client_.post(
+        "/settings/webhooks/",
+        {"name": "Внутренний", "url": "http://169.254.169.254/", "events": ["deal.won"]},
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Внутренний" in text
+    assert not Webhook.objects.exists()
