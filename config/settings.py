@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "voronka.imports",
     "voronka.marketing",
     "voronka.analytics",
+    "voronka.administration",
     "voronka.web",
     "voronka.api",
     "voronka.staff",
@@ -88,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz for load balancers: before HTTPS redirects, sessions and users.
+    "voronka.administration.health.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -390,6 +393,13 @@ VORONKA = {
     # Networks that outgoing connections (mail servers) may reach although they are private
     # or local, e.g. "10.0.0.0/8" for an office mail server (core.net); none by default.
     "OUTGOING_ALLOWED_NETWORKS": env_list("OUTGOING_ALLOWED_NETWORKS", ""),
+    # Recycle bin (voronka.administration.bin): entries older than this many days are purged
+    # by the nightly job.
+    "BIN_DAYS": env_int("BIN_DAYS", 30),
+    # Scheduled backups (voronka.administration.backup): the folder (empty turns the nightly
+    # job off) and how many archives are kept there.
+    "BACKUP_DIR": os.environ.get("BACKUP_DIR", ""),
+    "BACKUP_KEEP": env_int("BACKUP_KEEP", 7),
 }
 
 # Mail (voronka.mail): the key that encrypts mailbox passwords in the database. Give every

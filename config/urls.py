@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("voronka.analytics.urls")),
     path("", include("voronka.staff.urls")),
     path("", include("voronka.marketing.urls")),
+    path("", include("voronka.administration.urls")),
     path("accounts/", include("voronka.web.accounts_urls")),
     path("api/v1/", include("voronka.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

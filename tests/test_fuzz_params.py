@@ -29,6 +29,7 @@ from django.urls import reverse
 
 from tests.factories import ActivityFactory, CompanyFactory, ContactFactory, DealFactory, stage
 from voronka.activities.filters import ActivityFilter
+from voronka.administration.filters import BinFilter
 from voronka.analytics.forms import ReportFilterForm
 from voronka.analytics.models import ReportSharing, SalesPlan, SavedReport
 from voronka.analytics.views import BLOCKS
@@ -124,6 +125,8 @@ def _page_targets(ids: dict) -> list[Target]:
         Target("web:rates", reverse("web:rates"), ["currency", "page"]),
         Target("notifications:list", reverse("notifications:list"), ["unread", "page"]),
         Target("leads:lead-board", reverse("leads:lead-board"), _filters(LeadFilter)),
+        Target("administration:trash", reverse("administration:trash"), _filters(BinFilter)),
+        Target("administration:rule-list", reverse("administration:rule-list"), ["page"]),
         Target("mail:inbox", reverse("mail:inbox"), ["mailbox", "show", "q", "page"]),
         Target(
             "mail:compose",
@@ -515,6 +518,8 @@ NOT_FUZZED = {
     "marketing:group-create",
     "marketing:group-add",
     "marketing:questionnaire-create",
+    "administration:healthz",
+    "administration:trash-empty",
 }
 
 

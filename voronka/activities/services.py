@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
+from voronka.audit.deletion import delete_record
 from voronka.audit.records import FieldChange, create_record, update_record
-from voronka.audit.services import record_deleted
 from voronka.audit.values import require_active
 from voronka.leads.services import lead_contacted
 
@@ -344,6 +344,5 @@ def activity_delete(*, actor: User, activity: Activity) -> None:
     access.require(actor, access.Action.DELETE, activity)
     with transaction.atomic():
         deal_id, company_id = activity.deal_id, activity.company_id
-        record_deleted(actor=actor, record=activity, company=activity.company)
-        activity.delete()
+        delete_record(actor=actor, record=activity, company=activity.company)
         next_steps.refresh(deals=[deal_id], companies=[company_id])

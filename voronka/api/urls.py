@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import docs
 from .activities import ActivityViewSet
+from .administration import BinViewSet, DeliveryViewSet, RuleRunViewSet, RuleViewSet, WebhookViewSet
 from .calendar import CalendarViewSet
 from .companies import CompanyViewSet
 from .contacts import ContactViewSet
@@ -77,6 +78,11 @@ router.register("roles", RoleViewSet, basename="role")
 router.register("cases", CaseViewSet, basename="case")
 router.register("stakeholders", StakeholderViewSet, basename="stakeholder")
 router.register("imports", ImportJobViewSet, basename="import")
+router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("webhook-deliveries", DeliveryViewSet, basename="webhook-delivery")
+router.register("workflow-rules", RuleViewSet, basename="workflow-rule")
+router.register("workflow-runs", RuleRunViewSet, basename="workflow-run")
+router.register("trash", BinViewSet, basename="trash")
 
 urlpatterns = [
     path("openapi.json", docs.schema, name="schema"),

@@ -97,6 +97,7 @@ def _marker_labels() -> dict[str, str]:
         "__unmerged__": _("merge undone"),
         "__imported__": _("import"),
         "__import_undone__": _("import undone"),
+        "__restored__": _("restored from the recycle bin"),
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -177,6 +178,8 @@ def record_changes(*, actor: User | None, record: models.Model, changes: list) -
             )
         )
     HistoryEntry.objects.bulk_create(entries)
+    for listener in _LISTENERS:
+        listener(event=None, record=record, changes=wanted)
 
 
 def record_entry(
@@ -221,7 +224,7 @@ def record_event(
     **data: Any,
 ) -> StreamEvent:
     """Put a business event about a record on the activity stream."""
-    return StreamEvent.objects.create(
+    event = StreamEvent.objects.create(
         verb=verb,
         actor=actor,
         entity=entity_of(record),
@@ -234,6 +237,43 @@ def record_event(
         currency=currency,
         data={k: _raw(v) for k, v in data.items()},
     )
+    for listener in _LISTENERS:
+        listener(event=event, record=record, changes=None)
+    return event
+
+
+# Who is told of every stream event and every tracked change, in the saving transaction (the
+# webhooks and workflow rules of the apps above register here in their AppConfig.ready; they
+# send nothing before the commit).
+_LISTENERS: list = []
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """An event that leaves no stream row (a letter received about a record): told to the
+    listeners like a StreamEvent."""
+
+    verb: str
+    entity: str
+    object_id: int
+    label: str = ""
+    actor_id: int | None = None
+    data: dict = field(default_factory=dict)
+
+
+def announce(
+    *, verb: str, entity: str, object_id: int, label: str = "", actor_id=None, **data
+) -> None:
+    event = Announcement(verb, entity, object_id, label[:255], actor_id, data)
+    for listener in _LISTENERS:
+        listener(event=event, record=None, changes=None)
+
+
+def listen(listener) -> None:
+    """`listener(*, event, record, changes)`: event is a StreamEvent (changes None) or None
+    (changes the list of FieldChange of one save)."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
 
 
 def follow_owner(*, entity: str, ids: Iterable[int], owner_id: int) -> None:
@@ -324,6 +364,8 @@ DELETED_FIELD = "__deleted__"
 # … that a duplicate was merged into a record, or the merge undone (on both records).
 MERGED_FIELD = "__merged__"
 UNMERGED_FIELD = "__unmerged__"
+# … that it came back from the recycle bin.
+RESTORED_FIELD = "__restored__"
 
 
 def record_marker(

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
+from voronka.audit.deletion import delete_record
 from voronka.audit.models import Verb
 from voronka.audit.records import FieldChange, create_record, update_record
-from voronka.audit.services import record_deleted, record_event
+from voronka.audit.services import record_event
 from voronka.core import search
 from voronka.core.errors import DuplicatesFound
 from voronka.core.search import TokenKind
@@ -99,8 +100,7 @@ def company_update(
 def company_delete(*, actor: User, company: Company) -> None:
     access.require(actor, access.Action.DELETE, company)
     with transaction.atomic():
-        record_deleted(actor=actor, record=company)
-        company.delete()
+        delete_record(actor=actor, record=company)
 
 
 def contact_create(*, actor: User, data: dict[str, Any], allow_duplicates: bool = False) -> Contact:
@@ -139,5 +139,4 @@ def contact_update(
 def contact_delete(*, actor: User, contact: Contact) -> None:
     access.require(actor, access.Action.DELETE, contact)
     with transaction.atomic():
-        record_deleted(actor=actor, record=contact, company=contact.company)
-        contact.delete()
+        delete_record(actor=actor, record=contact, company=contact.company)

@@ -23,6 +23,7 @@ from voronka.accounts import access
 from voronka.accounts.models import User
 from voronka.activities.models import ActivityKind
 from voronka.activities.services import activity_create
+from voronka.audit.deletion import delete_record
 from voronka.catalog.selectors import vat_rates_on
 from voronka.catalog.services import parse_money, read_table
 from voronka.core import text
@@ -476,13 +477,12 @@ def attachment_add(*, actor: User, record, upload) -> Attachment:
 
 
 def attachment_delete(*, actor: User, attachment: Attachment, record) -> None:
-    """Delete a file (there is no recycle bin yet: the file is gone)."""
+    """Delete a file: into the recycle bin (the stored file goes when the bin is purged)."""
     access_record = record.deal if isinstance(record, Document) else record
     if not access.can_change(actor, access_record):
         raise PermissionDenied(_("You may not change this record."))
-    storage, path = attachment.file.storage, attachment.file.name
-    attachment.delete()
-    transaction.on_commit(lambda: storage.delete(path))
+    # Into the recycle bin when there is one (the stored file goes when the bin is purged).
+    delete_record(actor=actor, record=attachment, history=False)
 
 
 def check_docx_template(content: bytes) -> str | None:

@@ -1,5 +1,6 @@
-"""A record deleted takes its files with it (rows now, stored files after the commit): there
-is no recycle bin yet."""
+"""A record deleted takes its files with it (rows now, stored files after the commit) — when
+no recycle bin is installed. With the bin (voronka.administration.bin) the files' rows go into
+the bin first, so nothing is left here to delete, and the stored files go when it is purged."""
 
 from __future__ import annotations
 

@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
+from voronka.audit.deletion import delete_record
 from voronka.audit.models import Verb
 from voronka.audit.records import FieldChange, create_record, update_record
 from voronka.audit.services import (
     follow_owner,
     record_changes,
-    record_deleted,
     record_event,
     record_setting,
     setting_snapshot,
@@ -287,8 +287,7 @@ def lead_contacted(*, lead_id: int | None, at) -> None:
 def lead_delete(*, actor: User, lead: Lead) -> None:
     access.require(actor, access.Action.DELETE, lead)
     with transaction.atomic():
-        record_deleted(actor=actor, record=lead)
-        lead.delete()
+        delete_record(actor=actor, record=lead)
 
 
 def web_form_save(*, actor: User, form: WebForm) -> WebForm:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from voronka.audit.services import announce
 from voronka.core import search, text
 from voronka.core.search import TokenKind
 from voronka.notifications.models import Kind
@@ -217,6 +218,16 @@ def link_and_record(message: Message, *, thread: Thread) -> None:
     if not matches:
         return
     linking.link(message, matches)
+    if message.direction == Direction.INCOMING:
+        # Workflow rules and webhooks may start on "a letter is received" about a record.
+        for entity, pk in matches.pairs():
+            announce(
+                verb="letter_received",
+                entity=entity,
+                object_id=pk,
+                label=message.subject or "",
+                message=message.pk,
+            )
     if not thread.is_linked:
         Thread.objects.filter(pk=thread.pk).update(is_linked=True)
     activity = linking.record_activity(

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
+from voronka.audit.deletion import delete_record
 from voronka.audit.models import Verb
 from voronka.audit.records import FieldChange, create_record, update_record
 from voronka.audit.services import (
     record_deal_events,
-    record_deleted,
     record_entry,
     record_event,
     record_setting,
@@ -280,8 +280,7 @@ def _set_checklist(
 def deal_delete(*, actor: User, deal: Deal) -> None:
     access.require(actor, access.Action.DELETE, deal)
     with transaction.atomic():
-        record_deleted(actor=actor, record=deal, company=deal.company)
-        deal.delete()
+        delete_record(actor=actor, record=deal, company=deal.company)
 
 
 def pipeline_save(*, actor: User, pipeline: Pipeline, stages: list[dict[str, Any]]) -> Pipeline:

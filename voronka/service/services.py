@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from voronka.accounts import access
 from voronka.accounts.models import Entity, User
+from voronka.audit.deletion import delete_record
 from voronka.audit.models import Verb
 from voronka.audit.records import FieldChange, create_record, update_record
-from voronka.audit.services import record_changes, record_deleted, record_entry, record_event
+from voronka.audit.services import announce, record_changes, record_entry, record_event
 from voronka.notifications.models import Kind
 from voronka.notifications.services import notify
 from voronka.sales.models import Deal
@@ -224,8 +225,8 @@ def case_update(*, actor: User, case: Case, data: dict[str, Any], version=None) 
 def case_delete(*, actor: User, case: Case) -> None:
     access.require(actor, access.Action.DELETE, case)
     with transaction.atomic():
-        record_deleted(actor=actor, record=case, company=case.company)
-        case.delete()
+        # Through the one deletion path: to the recycle bin when it is installed.
+        delete_record(actor=actor, record=case, company=case.company)
 
 
 def can_take(user: User, case: Case) -> bool:
@@ -420,6 +421,10 @@ def check_deadlines(*, now: datetime.datetime | None = None) -> dict[str, int]:
         with transaction.atomic():
             if left < 0:
                 Case.objects.filter(pk=case.pk).update(sla_state=SlaState.BREACHED, breached=True)
+                # Workflow rules and webhooks may start on «a case breaches its deadline».
+                announce(
+                    verb="deadline_breached", entity=Entity.CASE, object_id=case.pk, label=str(case)
+                )
                 team = case.team or (case.owner.team if case.owner else None)
                 _tell(
                     _heads_of(team),

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -122,4 +123,6 @@ def error_403(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # Without the request's context: the context processors read the user and the bell, and
+    # the error may be that the database is gone. The page is static text and static files.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -109,6 +109,9 @@ def test_size_limit(owner, settings):
 
 @pytest.mark.django_db
 def test_a_deleted_record_takes_its_files(owner, media_in_tmp, django_capture_on_commit_callbacks):
+    """Into the recycle bin: the rows go with the record, the stored file when it is purged."""
+    from voronka.administration.bin import bin_purge
+    from voronka.administration.models import BinEntry
     from voronka.contacts.services import company_delete
 
     company = CompanyFactory(owner=owner)
@@ -118,4 +121,7 @@ def test_a_deleted_record_takes_its_files(owner, media_in_tmp, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         company_delete(actor=owner, company=company)
     assert not Attachment.objects.exists()
+    assert stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        bin_purge(actor=None, entries=BinEntry.objects.all())
     assert not stored.exists()

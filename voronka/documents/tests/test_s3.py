@@ -64,4 +64,11 @@ def test_attachments_go_to_the_bucket_and_come_back_through_the_access_layer(
     assert client_for(outsider).get(f"/files/{attachment.pk}/").status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/files/{attachment.pk}/delete/")
+    # In the recycle bin the file stays in the bucket; purging the bin removes it.
+    assert s3.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 1
+    from voronka.administration.bin import bin_purge
+    from voronka.administration.models import BinEntry
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bin_purge(actor=None, entries=BinEntry.objects.all())
     assert s3.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0
