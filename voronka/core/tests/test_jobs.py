@@ -259,6 +259,9 @@ def test_make_run_serves_pages_and_runs_the_consumer_until_ctrl_c(tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # a group of its own, so the test can clean up after a failure
+        # As from a terminal, where Ctrl-C reaches it: a suite started in the background
+        # (`make test &`) would hand SIGINT down ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     output = lambda: (tmp_path / "serve.log").read_text(errors="replace")  # noqa: E731
     try:

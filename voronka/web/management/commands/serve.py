@@ -28,7 +28,10 @@ KILL_AFTER_SECONDS = 3
 
 
 def _die_with_parent(parent: int) -> None:
-    """Ask Linux to send this process SIGTERM when its parent dies, whatever the cause."""
+    """Ask Linux to send this process SIGTERM when its parent dies, whatever the cause; and
+    let SIGINT stop it even when `serve` was started with SIGINT ignored (by `nohup`, or as a
+    background job of a script): stopping the consumer gently is a SIGINT (`stop`)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     if sys.platform != "linux":
         return
     try:
