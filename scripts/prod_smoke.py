@@ -8,7 +8,8 @@ with DEBUG=0 and a real SECRET_KEY, what docs/deploy.md says to run once per rel
 collectstatic, check --deploy) and once per installation (createsuperuser),
 adds a company and a deal, starts gunicorn as docs/deploy.md starts it, signs in through the
 login form (CSRF and all) and opens the home page, the company list, the company's page, the
-board of the default pipeline and the reports. Every page must answer 200, and so must every
+board of the default pipeline, the reports and the first page of leads, cases, documents,
+marketing, import, the recycle bin and Settings → Users. Every page must answer 200, and so must every
 static file those pages (and their style sheets) name, by the hashed name from the manifest.
 Gunicorn is stopped whatever happens; the exit status is 0 only when everything held.
 
@@ -65,6 +66,13 @@ print(json.dumps({
     "company page": reverse("contacts:company-detail", args=[company.pk]),
     "board": reverse("sales:deal-board") + "?pipeline=%%d" %% pipeline.pk,
     "reports": reverse("reports:dashboard"),
+    "leads": reverse("leads:lead-list"),
+    "cases": reverse("service:case-list"),
+    "documents": reverse("documents:list"),
+    "marketing": reverse("marketing:dashboard"),
+    "import": reverse("imports:start"),
+    "recycle bin": reverse("administration:trash"),
+    "users": reverse("staff:user-list"),
     "login": reverse("accounts:login"),
 }))
 """
@@ -230,7 +238,20 @@ def check_static(browser: Browser, paths: set[str]) -> int:
 
 def walk(browser: Browser, pages: dict[str, str]) -> None:
     references: set[str] = set()
-    for name in ("home", "company list", "company page", "board", "reports"):
+    for name in (
+        "home",
+        "company list",
+        "company page",
+        "board",
+        "reports",
+        "leads",
+        "cases",
+        "documents",
+        "marketing",
+        "import",
+        "recycle bin",
+        "users",
+    ):
         path = pages[name]
         response, content = browser.get(path)
         if response.status != 200:

@@ -96,7 +96,7 @@ class DeliveryViewSet(viewsets.ReadOnlyModelViewSet):
         return Delivery.objects.order_by("-created_at", "-id")
 
 
-class RuleSerializer(serializers.ModelSerializer):
+class WorkflowRuleSerializer(serializers.ModelSerializer):
     trigger = serializers.ChoiceField(choices=[])
     entity = serializers.ChoiceField(choices=[])
 
@@ -124,7 +124,7 @@ class RuleSerializer(serializers.ModelSerializer):
 class RuleViewSet(viewsets.ModelViewSet):
     """Workflow rules: conditions as [{field, op, value}], actions as [{type, …}] data."""
 
-    serializer_class = RuleSerializer
+    serializer_class = WorkflowRuleSerializer
     permission_classes = [IsAdministrator]
 
     def get_queryset(self):

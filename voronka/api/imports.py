@@ -53,4 +53,6 @@ class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ImportJobSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema, drawn without a user
+            return ImportJob.objects.none()
         return jobs_visible_to(self.request.user).order_by("-created_at", "-id")

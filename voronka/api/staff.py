@@ -126,7 +126,7 @@ class TeamSerializer(BoundedModelSerializer):
         read_only_fields = ["order"]
 
 
-class MoveSerializer(serializers.Serializer):
+class TeamMoveSerializer(serializers.Serializer):
     parent = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True)
     position = IntegerField(min_value=0)
 
@@ -165,11 +165,11 @@ class TeamViewSet(viewsets.ModelViewSet):
             raise _refused(error) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=MoveSerializer, responses=TeamSerializer)
+    @extend_schema(request=TeamMoveSerializer, responses=TeamSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         team = self.get_object()
-        serializer = MoveSerializer(data=request.data)
+        serializer = TeamMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             services.move_team(actor=request.user, team=team, **serializer.validated_data)
@@ -178,7 +178,7 @@ class TeamViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(team).data)
 
 
-class RuleSerializer(serializers.Serializer):
+class PermissionRuleSerializer(serializers.Serializer):
     entity = serializers.ChoiceField(choices=Entity.choices)
     action = serializers.ChoiceField(choices=Action.choices)
     scope = serializers.ChoiceField(choices=Scope.choices)
@@ -197,7 +197,7 @@ class FieldRuleSerializer(serializers.Serializer):
 
 class RoleSerializer(BoundedModelSerializer):
     # Written here, read back by to_representation.
-    permissions = RuleSerializer(
+    permissions = PermissionRuleSerializer(
         many=True,
         required=False,
         write_only=True,
