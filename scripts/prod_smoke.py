@@ -9,8 +9,9 @@ collectstatic, check --deploy) and once per installation (createsuperuser),
 adds a company and a deal, starts gunicorn as docs/deploy.md starts it, signs in through the
 login form (CSRF and all) and opens the home page, the company list, the company's page, the
 board of the default pipeline, the reports and the first page of leads, cases, documents,
-marketing, import, the recycle bin and Settings → Users. Every page must answer 200, and so must every
-static file those pages (and their style sheets) name, by the hashed name from the manifest.
+marketing, import, the recycle bin and Settings → Users. Every page must answer 200, and so
+must every static file those pages (and their style sheets) name, by the hashed name from the
+manifest.
 Gunicorn is stopped whatever happens; the exit status is 0 only when everything held.
 
 Plain HTTP, honestly: production settings redirect HTTP to HTTPS and mark cookies Secure. In
