@@ -184,6 +184,8 @@ def queue(mailing: Mailing, *, actor, start: bool = True) -> dict[str, int]:
     written with their reason so they are counted, and an address already taken by another
     contact of the mailing gets one letter only. Returns the counts by state."""
     require_manage(actor)
+    if not access.can_send_mailings(actor):
+        raise PermissionDenied(_("Your role may not send mailings."))
     if mailing.segment_id is None and mailing.group_id is None:
         raise ValidationError(_("Choose a segment or a group to send to."))
     contacts = segments.contacts_of(

@@ -211,3 +211,17 @@ def test_the_minute_job_starts_scheduled_and_picks_up_stalled_mailings(mailing, 
     Recipient.objects.filter(pk=pk).update(claimed_at=now)
     assert tasks.due_and_stalled(now + datetime.timedelta(minutes=1)) == []
     assert tasks.due_and_stalled(now + datetime.timedelta(minutes=6)) == [mailing.pk]
+
+
+def test_sending_needs_the_roles_ability_to_send_mailings(mailing, marketer):
+    """Settings → Roles: «sends mailings». The marketer role has it; taken away, the marketer
+    still edits the marketing but queueing a mailing is refused and nothing is written."""
+    from django.core.exceptions import PermissionDenied
+
+    assert marketer.role.can_send_mailings
+    marketer.role.can_send_mailings = False
+    marketer.role.save(update_fields=["can_send_mailings"])
+    marketer.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.queue(mailing, actor=marketer, start=False)
+    assert not Recipient.objects.filter(mailing=mailing).exists()
