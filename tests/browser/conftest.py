@@ -60,8 +60,9 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(autouse=True)
 def _defaults(transactional_db):
-    """Roles, the first pipeline and the activity types and outcomes come from data
-    migrations, which a flush removes. The cache (a database table, sign-in failure counts)
+    """Roles (the marketer's too), the first pipeline, the activity types and outcomes, the
+    catalogue's units and VAT rates, the stock document types and the service's working
+    calendar and SLA rules come from data migrations, which a flush removes. The cache (a database table, sign-in failure counts)
     is not a model's: a flush keeps it."""
     from django.core.cache import cache
 
@@ -73,10 +74,15 @@ def _defaults(transactional_db):
     from voronka.catalog.models import PriceListAttribute, PriceListType, Unit, VatRate
     from voronka.documents.defaults import create_stock_types
     from voronka.documents.models import DocumentType
+    from voronka.marketing.defaults import create_marketer_role
     from voronka.sales.defaults import create_default_pipeline
     from voronka.sales.models import Pipeline, Stage
+    from voronka.service.defaults import create_defaults as create_service_defaults
+    from voronka.service.models import CalendarDay, SlaRule, WorkCalendar
 
     create_default_roles(Role, RolePermission)
+    create_marketer_role(Role, RolePermission, sends_mailings=True)
+    create_service_defaults(WorkCalendar, CalendarDay, SlaRule)
     create_default_pipeline(Pipeline, Stage)
     create_catalog_defaults(Unit, VatRate, PriceListType, PriceListAttribute)
     create_stock_types(DocumentType)

@@ -1,27 +1,14 @@
-"""The «Маркетолог» role: sees the records of the team like a manager and changes the
-marketing (groups, segments, campaigns, mailings, questionnaires). Roles are data."""
+"""The «Маркетолог» role (voronka/marketing/defaults.py)."""
 
 from django.db import migrations
 
-ENTITIES = ["company", "contact", "deal", "activity", "lead", "email"]
+from voronka.marketing.defaults import create_marketer_role
 
 
 def create(apps, schema_editor):
-    Role = apps.get_model("accounts", "Role")
-    RolePermission = apps.get_model("accounts", "RolePermission")
-    role, created = Role.objects.get_or_create(
-        code="marketer", defaults={"name": "Маркетолог", "is_admin": False}
+    create_marketer_role(
+        apps.get_model("accounts", "Role"), apps.get_model("accounts", "RolePermission")
     )
-    if created:
-        RolePermission.objects.bulk_create(
-            RolePermission(role=role, entity=entity, action=action, scope=scope)
-            for entity in ENTITIES
-            for action, scope in (
-                ("view", "own" if entity == "email" else "all"),
-                ("change", "own"),
-                ("delete", "own"),
-            )
-        )
 
 
 def remove(apps, schema_editor):
