@@ -36,6 +36,18 @@ def format_phone(e164: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _search_digits(e164: str) -> tuple[str, ...]:
+    digits = e164[1:]
+    if e164.startswith("+") and digits.isascii() and digits.isdigit():
+        # A stored number is E.164 already: its country code is the one prefix of 1–3 digits
+        # that is a calling code (they are prefix-free), the rest the national number as
+        # phonenumbers gives it (leading zeros dropped). No parse: an import asks this of
+        # every number it writes.
+        for size in (1, 2, 3):
+            if int(digits[:size]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+                national = digits[size:].lstrip("0")
+                if national:
+                    return (f"{digits[:size]}{national}", national)
+                break
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

@@ -80,3 +80,28 @@ def test_tax_ids_with_other_digits_are_refused_not_crashed(value):
         assert check(value) in (True, False)
         if not value.isascii():
             assert not check(value)
+
+
+def test_search_digits_of_a_stored_number_match_a_full_parse():
+    """`phone_search_digits` reads an E.164 number without parsing it: for an example number
+    of every region and kind it gives what phonenumbers' own parse gives."""
+    import phonenumbers
+
+    from voronka.core.phones import _search_digits, phone_search_digits
+
+    checked = 0
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        for kind in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+            number = phonenumbers.parse(e164, None)
+            expected = [
+                f"{number.country_code}{number.national_number}",
+                str(number.national_number),
+            ]
+            _search_digits.cache_clear()
+            assert phone_search_digits(e164) == expected, e164
+            checked += 1
+    assert checked > 400
