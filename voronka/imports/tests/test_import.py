@@ -375,3 +375,19 @@ def test_activities_about_companies(owner):
     assert timezone.localtime(call.due_at).strftime("%d.%m.%Y %H:%M") == "15.12.2026 14:30"
     assert Activity.objects.get(subject="Встреча в офисе").done
     assert "Пикник" in job.problems.get().message
+
+
+def test_a_file_kept_where_it_has_no_local_path_is_read_through_a_copy(owner, monkeypatch):
+    """Storages like S3 answer `.path` with NotImplementedError (Django's storage API): the
+    import reads a temporary copy of the file, gone afterwards."""
+    from django.db.models.fields.files import FieldFile
+
+    def no_path(self):
+        raise NotImplementedError("This backend doesn't support absolute paths.")
+
+    job = upload(owner, "Фамилия\nИванов\n".encode())
+    monkeypatch.setattr(FieldFile, "path", property(no_path))
+    with services.local_file(job) as path:
+        assert path.read_bytes() == "Фамилия\nИванов\n".encode()
+        assert path != Path(job.file.storage.path(job.file.name))
+    assert not path.exists()
