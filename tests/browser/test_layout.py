@@ -19,7 +19,9 @@ from voronka.activities.models import Activity, ActivityType, Outcome
 from voronka.analytics.models import SalesPlan
 from voronka.contacts.models import Company, Contact
 from voronka.devdata import demo
+from voronka.leads.models import Lead
 from voronka.sales.models import Deal, Pipeline, StageKind
+from voronka.service.models import Case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +46,9 @@ def everyones_pages() -> list[str]:
         model: model.objects.order_by("pk").values_list("pk", flat=True).first()
         for model in (Company, Contact, Deal, Activity)
     }
+    # Pages of the manager aliya (the administrator sees them too).
+    first_lead = Lead.objects.filter(owner__username="aliya").order_by("pk")[0].pk
+    first_case = Case.objects.filter(owner__username="aliya").order_by("pk")[0].pk
     return [
         "/",
         "/search/?q=Лондон",
@@ -76,6 +81,28 @@ def everyones_pages() -> list[str]:
         "/settings/lead-sources/",
         "/settings/lost-reasons/",
         "/settings/directions/",
+        # The apps added after the sales core.
+        "/leads/",
+        "/leads/board/",
+        f"/leads/{first_lead}/",
+        "/mail/",
+        "/cases/",
+        "/cases/board/",
+        f"/cases/{first_case}/",
+        "/cases/new/",
+        "/reports/service/",
+        "/reports/receivables/",
+        "/documents/",
+        "/catalog/",
+        "/price-lists/",
+        "/marketing/",
+        "/campaigns/",
+        "/marketing/segments/",
+        "/marketing/mailings/",
+        "/marketing/questionnaires/",
+        "/marketing/competitors/",
+        "/import/",
+        "/trash/",
     ]
 
 
@@ -95,6 +122,14 @@ def administrators_pages() -> list[str]:
         "/reports/plans/new/",
         f"/reports/plans/{plan.pk}/",
         "/handover/",
+        "/forms/",
+        "/settings/users/",
+        "/settings/teams/",
+        "/settings/roles/",
+        "/settings/workflow/",
+        "/settings/webhooks/",
+        "/settings/journal/",
+        "/settings/sign-ins/",
     ]
 
 
