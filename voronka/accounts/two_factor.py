@@ -53,7 +53,7 @@ def verify(found: TwoFactorDevice | None, code: str) -> bool:
     if found is None:
         return False
     code = (code or "").strip().replace(" ", "")
-    if not code.isdigit() or len(code) != 6:
+    if not (code.isascii() and code.isdigit()) or len(code) != 6:
         return False
     totp = pyotp.TOTP(found.secret)
     now = timezone.now()

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from voronka.accounts import access
 from voronka.accounts.models import Team
 from voronka.contacts.models import Company, Contact
+from voronka.core.bounds import parse_id
 from voronka.documents.models import Document
 from voronka.sales.models import Deal
 from voronka.service import selectors, services
@@ -175,9 +176,9 @@ class StakeholderViewSet(
     def get_queryset(self):
         deals = access.visible(self.request.user, Deal.objects.all())
         people = Stakeholder.objects.filter(deal__in=deals).select_related("contact")
-        deal = self.request.query_params.get("deal", "")
-        if deal.isdigit() and len(deal) < 12:
-            people = people.filter(deal_id=int(deal))
+        deal = parse_id(self.request.query_params.get("deal", ""))
+        if deal is not None:
+            people = people.filter(deal_id=deal)
         return people.prefetch_related("influences").order_by("deal_id", "role", "pk")
 
     def create(self, request, *args, **kwargs):

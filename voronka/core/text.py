@@ -8,6 +8,13 @@ database) and stores the folded words in search-token tables (see `core.search`)
 import re
 
 TOKEN_MAX_LENGTH = 64
+
+
+def is_ascii_digits(value: str) -> bool:
+    """Digits 0–9 only: "²".isdigit() is true, and int("²") fails."""
+    return value.isascii() and value.isdigit()
+
+
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 _PHONE_QUERY_RE = re.compile(r"^[\d\s()+\-.]+$")
 # "romashka.kz", "st-christophers.co.uk": a domain, looked up whole (it ends like one).

@@ -9,14 +9,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .text import is_ascii_digits
+
 
 def _digits_of(value: str) -> list[int]:
     return [int(c) for c in value]
-
-
-def _ascii_digits(value: str) -> bool:
-    """Digits 0–9 only: "²".isdigit() is true, and int("²") fails."""
-    return value.isascii() and value.isdigit()
 
 
 def _weighted(digits: list[int], weights: list[int]) -> int:
@@ -24,7 +21,7 @@ def _weighted(digits: list[int], weights: list[int]) -> int:
 
 
 def inn_is_valid(value: str) -> bool:
-    if not _ascii_digits(value) or len(value) not in (10, 12):
+    if not is_ascii_digits(value) or len(value) not in (10, 12):
         return False
     d = _digits_of(value)
     if len(value) == 10:
@@ -35,7 +32,7 @@ def inn_is_valid(value: str) -> bool:
 
 
 def ogrn_is_valid(value: str) -> bool:
-    if not _ascii_digits(value) or len(value) not in (13, 15):
+    if not is_ascii_digits(value) or len(value) not in (13, 15):
         return False
     if len(value) == 13:
         return int(value[:12]) % 11 % 10 == int(value[12])
@@ -44,7 +41,7 @@ def ogrn_is_valid(value: str) -> bool:
 
 def bin_is_valid(value: str) -> bool:
     """БИН/ИИН of Kazakhstan: 12 digits, the last one a check digit."""
-    if not _ascii_digits(value) or len(value) != 12:
+    if not is_ascii_digits(value) or len(value) != 12:
         return False
     d = _digits_of(value)
     check = _weighted(d, list(range(1, 12))) % 11

@@ -204,7 +204,7 @@ def job_configure(
     for column, name in mapping.items():
         if not name:
             continue
-        if name not in known or not column.isdigit() or int(column) >= len(job.headers):
+        if name not in known or not text.is_ascii_digits(column) or int(column) >= len(job.headers):
             raise ValidationError({"mapping": _("Unknown field: %(name)s") % {"name": name}})
         if name in used:
             raise ValidationError(

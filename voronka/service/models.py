@@ -101,7 +101,7 @@ class WorkCalendar(models.Model):
             zone=zone,
             starts=self.starts,
             ends=self.ends,
-            weekdays=frozenset(int(c) for c in self.weekdays if c.isdigit() and int(c) < 7),
+            weekdays=frozenset(int(c) for c in self.weekdays if c in "0123456"),
             holidays=frozenset(d for d, working in days if not working),
             working_days=frozenset(d for d, working in days if working),
         )

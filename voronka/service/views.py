@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from voronka.accounts import access
 from voronka.accounts.models import Deputy
 from voronka.audit.services import record_view
+from voronka.core.bounds import parse_id
 from voronka.core.errors import ConflictError
 from voronka.sales.models import Deal
 from voronka.ui import crud
@@ -136,8 +137,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
     initial = {}
-    deal_id = request.GET.get("deal", "")
-    if deal_id.isdigit() and len(deal_id) < 12:
+    deal_id = parse_id(request.GET.get("deal", ""))
+    if deal_id is not None:
         deal = access.get_visible(request.user, Deal, deal_id)
         initial = {"deal": deal.pk, "company": deal.company_id, "contact": deal.contact_id}
     return crud.create_view(
